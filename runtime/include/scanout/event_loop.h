@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include <scanout/result.h>
+#include <scanout/unique_fd.h>
+
+namespace scanout {
+
+/**
+ * The one event loop of a scanout process: DRM events, timers, signals and
+ * later V4L2 and input all share one epoll set. Callbacks run on the thread
+ * that calls run(); nothing in it blocks waiting for a flip.
+ */
+class EventLoop
+{
+public:
+    using Callback = std::function<void()>;
+    using FdCallback = std::function<void(uint32_t events)>;
+    using Id = uint64_t;
+
+    static Result<std::unique_ptr<EventLoop>> create();
+    ~EventLoop();
+
+    EventLoop(const EventLoop &) = delete;
+    EventLoop &operator=(const EventLoop &) = delete;
+
+    /** Watches \a fd (not owned) for \a events (EPOLLIN, ...). */
+    Result<Id> addFd(int fd, uint32_t events, FdCallback callback);
+
+    /** A timer firing once after \a delayNs, or every \a intervalNs if non-zero. */
+    Result<Id> addTimer(uint64_t delayNs, uint64_t intervalNs, Callback callback);
+
+    /**
+     * Delivers \a signal through the loop (signalfd) instead of as an
+     * asynchronous handler. The signal is blocked for the whole process;
+     * the original mask is restored when the loop is destroyed.
+     */
+    Result<Id> addSignal(int signal, Callback callback);
+
+    /** Removes a source added by addFd(), addTimer() or addSignal(). */
+    void remove(Id id);
+
+    /** Runs \a callback at the start of the next loop iteration. */
+    void post(Callback callback);
+
+    /** Dispatches until exit() is called; returns the exit code. */
+    int run();
+    void exit(int code);
+
+private:
+    EventLoop() = default;
+    struct Source;
+
+    Result<Id> addSource(std::unique_ptr<Source> source, uint32_t events);
+    void dispatchPosted();
+    void updateSignalMask();
+
+    UniqueFd epoll_;
+    UniqueFd postFd_;
+    std::map<Id, std::unique_ptr<Source>> sources_;
+    std::vector<Callback> posted_;
+    Id nextId_ = 1;
+    bool running_ = false;
+    int exitCode_ = 0;
+    std::vector<int> signals_;
+    struct SavedMask;
+    std::unique_ptr<SavedMask> savedMask_;
+};
+
+} /* namespace scanout */

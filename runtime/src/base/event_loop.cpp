@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+#include <scanout/event_loop.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <scanout/log.h>
+
+namespace scanout {
+
+struct EventLoop::Source {
+    enum class Kind { Fd, Timer, Signal } kind;
+    int fd = -1;       /* the watched fd, owned only for timers and signals */
+    UniqueFd owned;
+    int signal = 0;
+    bool oneShot = false;
+    FdCallback onFd;
+    Callback onEvent;
+};
+
+struct EventLoop::SavedMask {
+    sigset_t mask;
+};
+
+Result<std::unique_ptr<EventLoop>> EventLoop::create()
+{
+    std::unique_ptr<EventLoop> loop(new EventLoop());
+
+    loop->epoll_.reset(epoll_create1(EPOLL_CLOEXEC));
+    if (!loop->epoll_.isValid())
+        return makeError(errno, "epoll_create1");
+
+    loop->postFd_.reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!loop->postFd_.isValid())
+        return makeError(errno, "eventfd for posted callbacks");
+
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = 0; /* id 0 is the post queue */
+    if (epoll_ctl(loop->epoll_.get(), EPOLL_CTL_ADD, loop->postFd_.get(), &ev) < 0)
+        return makeError(errno, "epoll_ctl ADD eventfd %d", loop->postFd_.get());
+
+    return loop;
+}
+
+EventLoop::~EventLoop()
+{
+    sources_.clear();
+    if (savedMask_)
+        sigprocmask(SIG_SETMASK, &savedMask_->mask, nullptr);
+}
+
+Result<EventLoop::Id> EventLoop::addSource(std::unique_ptr<Source> source, uint32_t events)
+{
+    Id id = nextId_++;
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.u64 = id;
+    if (epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, source->fd, &ev) < 0)
+        return makeError(errno, "epoll_ctl ADD fd %d", source->fd);
+    sources_.emplace(id, std::move(source));
+    return id;
+}
+
+Result<EventLoop::Id> EventLoop::addFd(int fd, uint32_t events, FdCallback callback)
+{
+    auto source = std::make_unique<Source>();
+    source->kind = Source::Kind::Fd;
+    source->fd = fd;
+    source->onFd = std::move(callback);
+    return addSource(std::move(source), events);
+}
+
+Result<EventLoop::Id> EventLoop::addTimer(uint64_t delayNs, uint64_t intervalNs, Callback callback)
+{
+    UniqueFd fd(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+    if (!fd.isValid())
+        return makeError(errno, "timerfd_create");
+
+    /* A zero it_value disarms a timer, so a zero delay becomes 1 ns. */
+    itimerspec spec{};
+    uint64_t delay = delayNs ? delayNs : 1;
+    spec.it_value.tv_sec = static_cast<time_t>(delay / 1000000000u);
+    spec.it_value.tv_nsec = static_cast<long>(delay % 1000000000u);
+    spec.it_interval.tv_sec = static_cast<time_t>(intervalNs / 1000000000u);
+    spec.it_interval.tv_nsec = static_cast<long>(intervalNs % 1000000000u);
+    if (timerfd_settime(fd.get(), 0, &spec, nullptr) < 0)
+        return makeError(errno, "timerfd_settime fd %d", fd.get());
+
+    auto source = std::make_unique<Source>();
+    source->kind = Source::Kind::Timer;
+    source->fd = fd.get();
+    source->owned = std::move(fd);
+    source->oneShot = intervalNs == 0;
+    source->onEvent = std::move(callback);
+    return addSource(std::move(source), EPOLLIN);
+}
+
+void EventLoop::updateSignalMask()
+{
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (int sig : signals_)
+        sigaddset(&mask, sig);
+    if (!savedMask_) {
+        savedMask_ = std::make_unique<SavedMask>();
+        sigprocmask(SIG_BLOCK, &mask, &savedMask_->mask);
+    } else {
+        sigset_t full = savedMask_->mask;
+        for (int sig : signals_)
+            sigaddset(&full, sig);
+        sigprocmask(SIG_SETMASK, &full, nullptr);
+    }
+}
+
+Result<EventLoop::Id> EventLoop::addSignal(int signal, Callback callback)
+{
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, signal);
+
+    /* Block first, so a signal arriving now is queued for the signalfd. */
+    signals_.push_back(signal);
+    updateSignalMask();
+
+    UniqueFd fd(signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
+    if (!fd.isValid())
+        return makeError(errno, "signalfd for signal %d (%s)", signal, strsignal(signal));
+
+    auto source = std::make_unique<Source>();
+    source->kind = Source::Kind::Signal;
+    source->fd = fd.get();
+    source->owned = std::move(fd);
+    source->signal = signal;
+    source->onEvent = std::move(callback);
+    return addSource(std::move(source), EPOLLIN);
+}
+
+void EventLoop::remove(Id id)
+{
+    auto it = sources_.find(id);
+    if (it == sources_.end())
+        return;
+    epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, it->second->fd, nullptr);
+    if (it->second->kind == Source::Kind::Signal) {
+        std::erase(signals_, it->second->signal);
+        updateSignalMask();
+    }
+    sources_.erase(it);
+}
+
+void EventLoop::post(Callback callback)
+{
+    posted_.push_back(std::move(callback));
+    uint64_t one = 1;
+    if (write(postFd_.get(), &one, sizeof(one)) < 0 && errno != EAGAIN)
+        LOG_ERROR("event loop: write to eventfd %d: %s", postFd_.get(), strerror(errno));
+}
+
+void EventLoop::dispatchPosted()
+{
+    uint64_t count;
+    while (read(postFd_.get(), &count, sizeof(count)) > 0) {
+    }
+    /* Callbacks may post more; those run on the next iteration. */
+    std::vector<Callback> batch;
+    batch.swap(posted_);
+    for (auto &cb : batch)
+        cb();
+}
+
+int EventLoop::run()
+{
+    running_ = true;
+    exitCode_ = 0;
+    epoll_event events[16];
+
+    while (running_) {
+        int n = epoll_wait(epoll_.get(), events, 16, -1);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            LOG_ERROR("event loop: epoll_wait on fd %d: %s", epoll_.get(), strerror(errno));
+            return 1;
+        }
+
+        for (int i = 0; i < n && running_; i++) {
+            Id id = events[i].data.u64;
+            if (id == 0) {
+                dispatchPosted();
+                continue;
+            }
+
+            /* A callback may remove its own or another source. */
+            auto it = sources_.find(id);
+            if (it == sources_.end())
+                continue;
+            Source &source = *it->second;
+
+            switch (source.kind) {
+            case Source::Kind::Fd:
+                source.onFd(events[i].events);
+                break;
+            case Source::Kind::Timer: {
+                uint64_t expirations;
+                if (read(source.fd, &expirations, sizeof(expirations)) < 0)
+                    break;
+                Callback cb = source.onEvent;
+                if (source.oneShot)
+                    remove(id);
+                cb();
+                break;
+            }
+            case Source::Kind::Signal: {
+                signalfd_siginfo info;
+                while (read(source.fd, &info, sizeof(info)) == sizeof(info)) {
+                    auto still = sources_.find(id);
+                    if (still == sources_.end())
+                        break;
+                    Callback cb = still->second->onEvent;
+                    cb();
+                }
+                break;
+            }
+            }
+        }
+    }
+    return exitCode_;
+}
+
+void EventLoop::exit(int code)
+{
+    exitCode_ = code;
+    running_ = false;
+}
+
+} /* namespace scanout */
