@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <scanout/kms_types.h>
+#include <scanout/result.h>
+#include <scanout/unique_fd.h>
+
+namespace scanout {
+
+struct DeviceOptions {
+    /**
+     * Which device: empty for the first KMS-capable primary node, a path
+     * ("/dev/dri/card1"), or a kernel driver name ("vc4", "virtio_gpu").
+     */
+    std::string device;
+    /** Ask for the atomic client cap; without it (or when refused) commits are legacy. */
+    bool atomic = true;
+    /** Expose writeback connectors (only when asked: they confuse naive clients). */
+    bool writeback = false;
+    /** Become DRM master and fail clearly when another process holds it. */
+    bool master = true;
+};
+
+/** A primary node found by enumeration, whether or not it can drive a display. */
+struct DeviceCandidate {
+    std::string path;
+    std::string driver;
+    std::string busInfo;
+    bool kms = false; /* has CRTCs and connectors; render-only devices have none */
+};
+
+/** An open KMS device: the fd, its identity and capabilities. */
+class Device
+{
+public:
+    /** Every DRM primary node on the system, in drmGetDevices2 order. */
+    static Result<std::vector<DeviceCandidate>> enumerate();
+
+    static Result<std::unique_ptr<Device>> open(const DeviceOptions &options);
+    ~Device();
+
+    Device(const Device &) = delete;
+    Device &operator=(const Device &) = delete;
+
+    int fd() const { return fd_.get(); }
+    const DeviceInfo &info() const { return info_; }
+    const std::string &path() const { return info_.path; }
+
+    /** Reads connectors, encoders, CRTCs and planes as they are now. */
+    Result<Snapshot> snapshot() const;
+
+private:
+    Device() = default;
+
+    UniqueFd fd_;
+    DeviceInfo info_;
+};
+
+} /* namespace scanout */

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <scanout/kms_types.h>
+#include <scanout/result.h>
+
+/*
+ * Output selection as pure functions over a Snapshot: no device access, so
+ * every rule here is unit-tested with hand-built snapshots.
+ */
+
+namespace scanout {
+
+/** A mode asked for by the user: "WxH" or "WxH@Hz" (Hz may have decimals). */
+struct ModeRequest {
+    uint32_t width = 0;
+    uint32_t height = 0;
+    std::optional<uint32_t> refreshMilliHz;
+};
+
+Result<ModeRequest> parseModeRequest(std::string_view text);
+
+/**
+ * The connector called \a name, or the first connected non-writeback
+ * connector with modes when \a name is empty.
+ */
+Result<const ConnectorInfo *> selectConnector(const Snapshot &snapshot, std::string_view name);
+
+/**
+ * The mode matching \a request: same size, and the refresh closest to the
+ * request within 1 Hz. Without a refresh, the preferred mode of that size,
+ * else the fastest progressive one. Without a request, the connector's
+ * preferred mode, else its first.
+ */
+Result<ModeInfo> selectMode(const ConnectorInfo &connector,
+                            const std::optional<ModeRequest> &request);
+
+/**
+ * A CRTC for \a connector: the one already driving it when there is one (no
+ * reassignment needed), else the first CRTC that one of its encoders can
+ * drive and that is not in \a busyCrtcs.
+ */
+Result<uint32_t> selectCrtc(const Snapshot &snapshot, const ConnectorInfo &connector,
+                            std::span<const uint32_t> busyCrtcs = {});
+
+/**
+ * The primary plane of \a crtcId that accepts \a format. Needs universal
+ * planes; a device without them has no plane list and the legacy path takes
+ * the CRTC's implicit primary.
+ */
+Result<const PlaneInfo *> selectPrimaryPlane(const Snapshot &snapshot, uint32_t crtcId,
+                                             uint32_t format);
+
+struct FormatChoice {
+    uint32_t format = 0;
+    /** Explicit modifiers to allocate with; empty means the implicit layout. */
+    std::vector<uint64_t> modifiers;
+};
+
+/**
+ * The first format of \a preferred that \a plane accepts, with the plane's
+ * modifiers for it (DRM_FORMAT_MOD_INVALID removed).
+ */
+Result<FormatChoice> chooseFormat(const PlaneInfo &plane, std::span<const uint32_t> preferred);
+
+/** Index of \a crtcId in the snapshot, the bit used by possible_crtcs masks. */
+std::optional<uint32_t> crtcIndex(const Snapshot &snapshot, uint32_t crtcId);
+
+} /* namespace scanout */

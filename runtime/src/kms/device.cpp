@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+#include <scanout/device.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include <scanout/log.h>
+
+#include "kms/drm_ptr.h"
+#include "kms/properties.h"
+
+namespace scanout {
+
+namespace {
+
+struct DrmDevices {
+    drmDevicePtr list[64];
+    int count = 0;
+    ~DrmDevices()
+    {
+        if (count > 0)
+            drmFreeDevices(list, count);
+    }
+};
+
+bool hasKms(int fd)
+{
+    DrmPtr<drmModeRes> res(drmModeGetResources(fd));
+    return res && res->count_crtcs > 0 && res->count_connectors > 0;
+}
+
+std::string driverName(int fd)
+{
+    DrmPtr<drmVersion> v(drmGetVersion(fd));
+    return v && v->name ? std::string(v->name, static_cast<size_t>(v->name_len)) : std::string();
+}
+
+std::string busInfo(const drmDevice &dev)
+{
+    switch (dev.bustype) {
+    case DRM_BUS_PCI:
+        return format("pci:%04x:%02x:%02x.%u", dev.businfo.pci->domain, dev.businfo.pci->bus,
+                      dev.businfo.pci->dev, dev.businfo.pci->func);
+    case DRM_BUS_PLATFORM:
+        return format("platform:%s", dev.businfo.platform->fullname);
+    case DRM_BUS_USB:
+        return format("usb:%03u:%03u", dev.businfo.usb->bus, dev.businfo.usb->dev);
+    case DRM_BUS_HOST1X:
+        return format("host1x:%s", dev.businfo.host1x->fullname);
+    default:
+        return "unknown";
+    }
+}
+
+uint64_t cap(int fd, uint64_t which)
+{
+    uint64_t value = 0;
+    if (drmGetCap(fd, which, &value) < 0)
+        return 0;
+    return value;
+}
+
+Result<UniqueFd> openNode(const std::string &path)
+{
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+    if (!fd.isValid())
+        return makeError(errno, "open %s", path.c_str());
+    return fd;
+}
+
+} /* namespace */
+
+Result<std::vector<DeviceCandidate>> Device::enumerate()
+{
+    DrmDevices devices;
+    devices.count = drmGetDevices2(0, devices.list, 64);
+    if (devices.count < 0)
+        return makeError(-devices.count, "drmGetDevices2");
+
+    std::vector<DeviceCandidate> out;
+    for (int i = 0; i < devices.count; i++) {
+        const drmDevice &dev = *devices.list[i];
+        if (!(dev.available_nodes & (1 << DRM_NODE_PRIMARY)))
+            continue;
+        DeviceCandidate c;
+        c.path = dev.nodes[DRM_NODE_PRIMARY];
+        c.busInfo = busInfo(dev);
+        Result<UniqueFd> fd = openNode(c.path);
+        if (fd) {
+            c.driver = driverName(fd->get());
+            c.kms = hasKms(fd->get());
+        } else {
+            LOG_DEBUG("%s", fd.error().describe().c_str());
+        }
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+Result<std::unique_ptr<Device>> Device::open(const DeviceOptions &options)
+{
+    std::unique_ptr<Device> device(new Device());
+    std::string path;
+
+    if (!options.device.empty() && options.device.front() == '/') {
+        path = options.device;
+    } else {
+        Result<std::vector<DeviceCandidate>> candidates = enumerate();
+        if (!candidates)
+            return candidates.error();
+        std::string seen;
+        for (const DeviceCandidate &c : *candidates) {
+            seen += format("%s%s (%s%s)", seen.empty() ? "" : ", ", c.path.c_str(),
+                           c.driver.c_str(), c.kms ? "" : ", no KMS");
+            if (!c.kms)
+                continue;
+            if (!options.device.empty() && c.driver != options.device)
+                continue;
+            path = c.path;
+            break;
+        }
+        if (path.empty()) {
+            if (options.device.empty())
+                return makeError(ENODEV, "no KMS-capable DRM device found (devices: %s)",
+                                 seen.empty() ? "none" : seen.c_str());
+            return makeError(ENODEV, "no KMS-capable DRM device with driver '%s' (devices: %s)",
+                             options.device.c_str(), seen.empty() ? "none" : seen.c_str());
+        }
+    }
+
+    Result<UniqueFd> fd = openNode(path);
+    if (!fd)
+        return fd.error();
+    device->fd_ = std::move(*fd);
+    int dfd = device->fd_.get();
+
+    DeviceInfo &info = device->info_;
+    info.path = path;
+    DrmPtr<drmVersion> version(drmGetVersion(dfd));
+    if (!version)
+        return makeError(errno, "%s is not a DRM device (drmGetVersion)", path.c_str());
+    info.driver.assign(version->name, static_cast<size_t>(version->name_len));
+    info.description.assign(version->desc, static_cast<size_t>(version->desc_len));
+    info.versionMajor = version->version_major;
+    info.versionMinor = version->version_minor;
+    info.versionPatch = version->version_patchlevel;
+
+    drmDevicePtr dev = nullptr;
+    if (drmGetDevice2(dfd, 0, &dev) == 0) {
+        info.busInfo = busInfo(*dev);
+        drmFreeDevice(&dev);
+    }
+
+    if (!hasKms(dfd))
+        return makeError(ENODEV, "%s (%s) has no CRTCs or connectors: not a display device",
+                         path.c_str(), info.driver.c_str());
+
+    /*
+     * The first opener of a primary node becomes master implicitly. If we
+     * are not master now, someone else is, and drmSetMaster tells us
+     * whether they still hold it.
+     */
+    if (options.master) {
+        if (!drmIsMaster(dfd) && drmSetMaster(dfd) < 0) {
+            int err = errno;
+            return makeError(err,
+                             "cannot become DRM master on %s: another process (a compositor, "
+                             "an X server or another KMS app) holds it",
+                             path.c_str());
+        }
+    } else if (drmIsMaster(dfd)) {
+        /* Reading only: do not keep master from the app that wants it. */
+        drmDropMaster(dfd);
+    }
+
+    DeviceCaps &caps = info.caps;
+    caps.dumbBuffer = cap(dfd, DRM_CAP_DUMB_BUFFER);
+    caps.prime = cap(dfd, DRM_CAP_PRIME) & DRM_PRIME_CAP_IMPORT;
+    caps.addFb2Modifiers = cap(dfd, DRM_CAP_ADDFB2_MODIFIERS);
+    caps.timestampMonotonic = cap(dfd, DRM_CAP_TIMESTAMP_MONOTONIC);
+    caps.asyncPageFlip = cap(dfd, DRM_CAP_ASYNC_PAGE_FLIP);
+    caps.crtcInVblankEvent = cap(dfd, DRM_CAP_CRTC_IN_VBLANK_EVENT);
+    caps.cursorWidth = cap(dfd, DRM_CAP_CURSOR_WIDTH);
+    caps.cursorHeight = cap(dfd, DRM_CAP_CURSOR_HEIGHT);
+
+    if (drmSetClientCap(dfd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) < 0)
+        return makeError(errno, "%s: DRM_CLIENT_CAP_UNIVERSAL_PLANES", path.c_str());
+    caps.universalPlanes = true;
+
+    if (options.atomic) {
+        caps.atomic = drmSetClientCap(dfd, DRM_CLIENT_CAP_ATOMIC, 1) == 0;
+        if (!caps.atomic)
+            LOG_INFO("%s (%s): no atomic modesetting (%s); using legacy", path.c_str(),
+                     info.driver.c_str(), strerror(errno));
+    }
+    if (options.writeback) {
+        caps.writebackConnectors =
+            caps.atomic && drmSetClientCap(dfd, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS, 1) == 0;
+        if (!caps.writebackConnectors)
+            LOG_WARN("%s (%s): writeback connectors not available", path.c_str(),
+                     info.driver.c_str());
+    }
+
+    LOG_DEBUG("opened %s: driver %s %d.%d.%d, %s, atomic %s", path.c_str(), info.driver.c_str(),
+              info.versionMajor, info.versionMinor, info.versionPatch, info.busInfo.c_str(),
+              caps.atomic ? "yes" : "no");
+    return device;
+}
+
+Device::~Device() = default;
+
+Result<Snapshot> Device::snapshot() const
+{
+    return readSnapshot(fd_.get(), info_);
+}
+
+} /* namespace scanout */

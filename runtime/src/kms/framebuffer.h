@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include <scanout/dma_buf.h>
+#include <scanout/result.h>
+
+struct gbm_bo;
+
+namespace scanout {
+
+/** Buffer handles as AddFB2 takes them: up to four planes of one or more GEM objects. */
+struct FramebufferLayout {
+    uint32_t width = 0, height = 0, format = 0;
+    uint64_t modifier = kModifierInvalid;
+    uint32_t handles[4] = {};
+    uint32_t pitches[4] = {};
+    uint32_t offsets[4] = {};
+};
+
+/**
+ * Owns one KMS framebuffer id. Destruction uses CLOSEFB where the kernel has
+ * it (6.8+: a framebuffer still on screen stays there, so a "leave the last
+ * frame" exit works), else RMFB.
+ */
+class Framebuffer
+{
+public:
+    ~Framebuffer();
+    Framebuffer(const Framebuffer &) = delete;
+    Framebuffer &operator=(const Framebuffer &) = delete;
+
+    uint32_t id() const { return id_; }
+    uint32_t width() const { return width_; }
+    uint32_t height() const { return height_; }
+    uint32_t format() const { return format_; }
+
+    /**
+     * AddFB2 over GEM handles the caller owns. Uses the modifier only when it
+     * is explicit and \a modifiers (the device's ADDFB2_MODIFIERS cap) is set.
+     */
+    static Result<std::unique_ptr<Framebuffer>> fromHandles(int fd, const FramebufferLayout &layout,
+                                                            bool modifiers);
+
+    /**
+     * Imports dma_buf fds with drmPrimeFDToHandle, adds the framebuffer and
+     * closes the GEM handles right away (each distinct handle once).
+     */
+    static Result<std::unique_ptr<Framebuffer>> fromDmaBuf(int fd, const DmaBufDescription &desc,
+                                                           bool modifiers);
+
+private:
+    Framebuffer(int fd, uint32_t id, const FramebufferLayout &layout)
+        : fd_(fd), id_(id), width_(layout.width), height_(layout.height), format_(layout.format)
+    {
+    }
+
+    int fd_;
+    uint32_t id_;
+    uint32_t width_, height_, format_;
+};
+
+/** A dumb buffer: CPU-mapped scanout memory every KMS driver offers. */
+class DumbBuffer
+{
+public:
+    static Result<std::unique_ptr<DumbBuffer>> create(int fd, uint32_t width, uint32_t height,
+                                                      uint32_t format);
+    ~DumbBuffer();
+    DumbBuffer(const DumbBuffer &) = delete;
+    DumbBuffer &operator=(const DumbBuffer &) = delete;
+
+    uint32_t handle() const { return handle_; }
+    uint32_t pitch() const { return pitch_; }
+    uint8_t *data() const { return static_cast<uint8_t *>(map_); }
+    size_t size() const { return size_; }
+    const Framebuffer &framebuffer() const { return *fb_; }
+
+private:
+    DumbBuffer() = default;
+
+    int fd_ = -1;
+    uint32_t handle_ = 0, pitch_ = 0;
+    size_t size_ = 0;
+    void *map_ = nullptr;
+    std::unique_ptr<Framebuffer> fb_;
+};
+
+/**
+ * The framebuffer of a GBM bo, created on first use and cached on the bo
+ * (gbm_bo_set_user_data), so it lives exactly as long as the bo.
+ */
+Result<const Framebuffer *> framebufferForBo(int fd, gbm_bo *bo, bool modifiers);
+
+} /* namespace scanout */

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+#include <scanout/kms_types.h>
+
+#include <scanout/result.h>
+
+namespace scanout {
+
+std::string fourccName(uint32_t format)
+{
+    std::string name;
+    for (int i = 0; i < 4; i++) {
+        char c = static_cast<char>((format >> (8 * i)) & 0x7f);
+        name += (c >= 0x20 && c < 0x7f) ? c : '?';
+    }
+    if (format & (1u << 31))
+        name += " (BE)";
+    return name;
+}
+
+std::string modifierName(uint64_t modifier)
+{
+    if (modifier == kModifierInvalid)
+        return "INVALID";
+    if (modifier == kModifierLinear)
+        return "LINEAR";
+
+    static const char *const vendors[] = {"NONE",    "INTEL", "AMD",     "NVIDIA",
+                                          "SAMSUNG", "QCOM",  "VIVANTE", "BROADCOM",
+                                          "ARM",     "ALLWINNER", "AMLOGIC"};
+    unsigned vendor = static_cast<unsigned>(modifier >> 56);
+    unsigned long long value = modifier & 0x00ffffffffffffffULL;
+    if (vendor < sizeof(vendors) / sizeof(vendors[0]))
+        return format("%s:0x%llx", vendors[vendor], value);
+    return format("0x%016llx", static_cast<unsigned long long>(modifier));
+}
+
+uint32_t ModeInfo::refreshMilliHz() const
+{
+    if (!htotal || !vtotal)
+        return vrefresh * 1000;
+    uint64_t num = static_cast<uint64_t>(clock) * 1000000u;
+    uint64_t den = static_cast<uint64_t>(htotal) * vtotal;
+    if (interlaced())
+        num *= 2;
+    if (flags & (1u << 5)) /* DRM_MODE_FLAG_DBLSCAN */
+        den *= 2;
+    if (vscan > 1)
+        den *= vscan;
+    return static_cast<uint32_t>((num + den / 2) / den);
+}
+
+uint64_t ModeInfo::framePeriodNs() const
+{
+    uint32_t mhz = refreshMilliHz();
+    if (!mhz)
+        return 16666667;
+    return 1000000000000ULL / mhz;
+}
+
+bool PlaneInfo::supportsFormat(uint32_t fmt) const
+{
+    return findFormat(fmt) != nullptr;
+}
+
+const PlaneFormat *PlaneInfo::findFormat(uint32_t fmt) const
+{
+    for (const PlaneFormat &f : formats)
+        if (f.format == fmt)
+            return &f;
+    return nullptr;
+}
+
+const char *planeTypeName(PlaneType type)
+{
+    switch (type) {
+    case PlaneType::Overlay:
+        return "overlay";
+    case PlaneType::Primary:
+        return "primary";
+    case PlaneType::Cursor:
+        return "cursor";
+    }
+    return "unknown";
+}
+
+const char *connectorStatusName(ConnectorStatus status)
+{
+    switch (status) {
+    case ConnectorStatus::Connected:
+        return "connected";
+    case ConnectorStatus::Disconnected:
+        return "disconnected";
+    case ConnectorStatus::Unknown:
+        return "unknown";
+    }
+    return "unknown";
+}
+
+template <typename T>
+static const T *findById(const std::vector<T> &items, uint32_t id)
+{
+    for (const T &item : items)
+        if (item.id == id)
+            return &item;
+    return nullptr;
+}
+
+const ConnectorInfo *Snapshot::connector(uint32_t id) const
+{
+    return findById(connectors, id);
+}
+
+const EncoderInfo *Snapshot::encoder(uint32_t id) const
+{
+    return findById(encoders, id);
+}
+
+const CrtcInfo *Snapshot::crtc(uint32_t id) const
+{
+    return findById(crtcs, id);
+}
+
+const PlaneInfo *Snapshot::plane(uint32_t id) const
+{
+    return findById(planes, id);
+}
+
+} /* namespace scanout */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <unordered_map>
+
+#include <scanout/kms_types.h>
+#include <scanout/result.h>
+
+struct _drmModeProperty;
+
+namespace scanout {
+
+/*
+ * Property ids resolved by name once at start, so the frame path never looks
+ * up a string. A zero id means the object lacks that property.
+ */
+struct CrtcProps {
+    uint32_t active = 0;
+    uint32_t modeId = 0;
+};
+
+struct ConnectorProps {
+    uint32_t crtcId = 0;
+};
+
+struct PlaneProps {
+    uint32_t fbId = 0, crtcId = 0;
+    uint32_t srcX = 0, srcY = 0, srcW = 0, srcH = 0;
+    uint32_t crtcX = 0, crtcY = 0, crtcW = 0, crtcH = 0;
+    uint32_t zpos = 0, rotation = 0, inFenceFd = 0;
+};
+
+struct PropertyTable {
+    std::unordered_map<uint32_t, CrtcProps> crtcs;
+    std::unordered_map<uint32_t, ConnectorProps> connectors;
+    std::unordered_map<uint32_t, PlaneProps> planes;
+};
+
+/** Calls \a fn for each property of a KMS object with its current value. */
+Result<void> forEachProperty(int fd, uint32_t objectId, uint32_t objectType,
+                             const std::function<void(const _drmModeProperty &, uint64_t)> &fn);
+
+/** Resolves the ids of the properties scanout uses on every object of \a snapshot. */
+Result<PropertyTable> readPropertyTable(int fd, const Snapshot &snapshot);
+
+/** Reads the device's objects into plain values; \a device fills Snapshot::device. */
+Result<Snapshot> readSnapshot(int fd, const DeviceInfo &device);
+
+} /* namespace scanout */
