@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+#include "gfx/egl.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <GLES2/gl2.h>
+
+#include <scanout/log.h>
+
+namespace scanout {
+
+const char *eglErrorName(EGLint error)
+{
+    switch (error) {
+#define CASE(e)                                                                                    \
+    case e:                                                                                        \
+        return #e
+        CASE(EGL_SUCCESS);
+        CASE(EGL_NOT_INITIALIZED);
+        CASE(EGL_BAD_ACCESS);
+        CASE(EGL_BAD_ALLOC);
+        CASE(EGL_BAD_ATTRIBUTE);
+        CASE(EGL_BAD_CONFIG);
+        CASE(EGL_BAD_CONTEXT);
+        CASE(EGL_BAD_CURRENT_SURFACE);
+        CASE(EGL_BAD_DISPLAY);
+        CASE(EGL_BAD_MATCH);
+        CASE(EGL_BAD_NATIVE_PIXMAP);
+        CASE(EGL_BAD_NATIVE_WINDOW);
+        CASE(EGL_BAD_PARAMETER);
+        CASE(EGL_BAD_SURFACE);
+        CASE(EGL_CONTEXT_LOST);
+#undef CASE
+    default:
+        return "unknown EGL error";
+    }
+}
+
+namespace {
+
+/* EGL reports failures through eglGetError, not errno: carry the name in the message. */
+Error eglFailure(const char *what)
+{
+    EGLint err = eglGetError();
+    return makeError(0, "%s failed: %s (0x%x)", what, eglErrorName(err), err);
+}
+
+bool hasToken(const char *list, const char *name)
+{
+    if (!list)
+        return false;
+    size_t len = strlen(name);
+    for (const char *p = list; (p = strstr(p, name)); p += len)
+        if ((p == list || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0'))
+            return true;
+    return false;
+}
+
+} /* namespace */
+
+Result<std::unique_ptr<EglDisplay>> EglDisplay::create(gbm_device *gbm)
+{
+    const char *clientExts = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
+    if (!hasToken(clientExts, "EGL_KHR_platform_gbm") &&
+        !hasToken(clientExts, "EGL_MESA_platform_gbm"))
+        return makeError(ENOTSUP, "EGL has no GBM platform (client extensions: %s)",
+                         clientExts ? clientExts : "none");
+
+    std::unique_ptr<EglDisplay> d(new EglDisplay());
+
+    /* EGL 1.5 core first; the EXT entry point serves EGL 1.4 stacks. */
+    auto getPlatformDisplay = reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(
+        eglGetProcAddress("eglGetPlatformDisplayEXT"));
+    d->dpy_ = eglGetPlatformDisplay(EGL_PLATFORM_GBM_KHR, gbm, nullptr);
+    if (d->dpy_ == EGL_NO_DISPLAY && getPlatformDisplay)
+        d->dpy_ = getPlatformDisplay(EGL_PLATFORM_GBM_KHR, gbm, nullptr);
+    if (d->dpy_ == EGL_NO_DISPLAY)
+        return eglFailure("eglGetPlatformDisplay(EGL_PLATFORM_GBM_KHR)");
+
+    EGLint major = 0, minor = 0;
+    if (!eglInitialize(d->dpy_, &major, &minor)) {
+        Error err = eglFailure("eglInitialize");
+        d->dpy_ = EGL_NO_DISPLAY;
+        return err;
+    }
+    const char *exts = eglQueryString(d->dpy_, EGL_EXTENSIONS);
+    d->extensions_ = exts ? exts : "";
+    LOG_DEBUG("EGL %d.%d, %s", major, minor, eglQueryString(d->dpy_, EGL_VENDOR));
+
+    if (!eglBindAPI(EGL_OPENGL_ES_API))
+        return eglFailure("eglBindAPI(EGL_OPENGL_ES_API)");
+    return d;
+}
+
+EglDisplay::~EglDisplay()
+{
+    if (dpy_ != EGL_NO_DISPLAY) {
+        eglMakeCurrent(dpy_, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+        eglTerminate(dpy_);
+        eglReleaseThread();
+    }
+}
+
+bool EglDisplay::hasExtension(const char *name) const
+{
+    return hasToken(extensions_.c_str(), name);
+}
+
+Result<EGLConfig> EglDisplay::configForFormat(uint32_t format) const
+{
+    static const EGLint attribs[] = {
+        EGL_SURFACE_TYPE, EGL_WINDOW_BIT, EGL_RENDERABLE_TYPE, EGL_OPENGL_ES2_BIT,
+        EGL_RED_SIZE,     1,              EGL_GREEN_SIZE,      1,
+        EGL_BLUE_SIZE,    1,              EGL_NONE,
+    };
+    EGLint count = 0;
+    if (!eglChooseConfig(dpy_, attribs, nullptr, 0, &count) || count < 1)
+        return eglFailure("eglChooseConfig (window, GLES2)");
+
+    std::vector<EGLConfig> configs(static_cast<size_t>(count));
+    if (!eglChooseConfig(dpy_, attribs, configs.data(), count, &count))
+        return eglFailure("eglChooseConfig (window, GLES2)");
+
+    /* The GBM surface format must match the config's native visual exactly. */
+    for (EGLint i = 0; i < count; i++) {
+        EGLint visual = 0;
+        if (eglGetConfigAttrib(dpy_, configs[i], EGL_NATIVE_VISUAL_ID, &visual) &&
+            static_cast<uint32_t>(visual) == format)
+            return configs[i];
+    }
+    return makeError(ENOTSUP, "no EGL config with native visual %s among %d GLES2 configs",
+                     fourccName(format).c_str(), count);
+}
+
+Result<std::unique_ptr<EglContext>> EglContext::create(const EglDisplay &display, EGLConfig config)
+{
+    static const EGLint attribs[] = {EGL_CONTEXT_CLIENT_VERSION, 2, EGL_NONE};
+    EGLContext ctx = eglCreateContext(display.get(), config, EGL_NO_CONTEXT, attribs);
+    if (ctx == EGL_NO_CONTEXT)
+        return eglFailure("eglCreateContext (GLES 2)");
+    return std::unique_ptr<EglContext>(new EglContext(display.get(), ctx));
+}
+
+EglContext::~EglContext()
+{
+    eglDestroyContext(dpy_, ctx_);
+}
+
+Result<std::unique_ptr<EglSurface>> EglSurface::create(const EglDisplay &display, EGLConfig config,
+                                                       gbm_surface *window)
+{
+    EGLSurface s = eglCreatePlatformWindowSurface(display.get(), config, window, nullptr);
+    if (s == EGL_NO_SURFACE)
+        return eglFailure("eglCreatePlatformWindowSurface on the GBM surface");
+    return std::unique_ptr<EglSurface>(new EglSurface(display.get(), s));
+}
+
+EglSurface::~EglSurface()
+{
+    eglDestroySurface(dpy_, surface_);
+}
+
+Result<std::unique_ptr<EglImage>> EglImage::create(const EglDisplay &display, EGLenum target,
+                                                   EGLClientBuffer buffer,
+                                                   const std::vector<EGLint> &attribs)
+{
+    auto createImage =
+        reinterpret_cast<PFNEGLCREATEIMAGEKHRPROC>(eglGetProcAddress("eglCreateImageKHR"));
+    if (!createImage || !display.hasExtension("EGL_KHR_image_base"))
+        return makeError(ENOTSUP, "EGL_KHR_image_base is not supported");
+    EGLImageKHR image =
+        createImage(display.get(), EGL_NO_CONTEXT, target, buffer, attribs.data());
+    if (image == EGL_NO_IMAGE_KHR)
+        return eglFailure("eglCreateImageKHR");
+    return std::unique_ptr<EglImage>(new EglImage(display.get(), image));
+}
+
+EglImage::~EglImage()
+{
+    auto destroyImage =
+        reinterpret_cast<PFNEGLDESTROYIMAGEKHRPROC>(eglGetProcAddress("eglDestroyImageKHR"));
+    if (destroyImage)
+        destroyImage(dpy_, image_);
+}
+
+Result<std::unique_ptr<RenderSurface>> RenderSurface::create(int drmFd, uint32_t width,
+                                                             uint32_t height,
+                                                             const FormatChoice &choice)
+{
+    std::unique_ptr<RenderSurface> rs(new RenderSurface());
+
+    rs->gbm_.reset(gbm_create_device(drmFd));
+    if (!rs->gbm_)
+        return makeError(errno, "gbm_create_device on fd %d", drmFd);
+
+    const uint32_t usage = GBM_BO_USE_SCANOUT | GBM_BO_USE_RENDERING;
+    if (!choice.modifiers.empty()) {
+        rs->surface_.reset(gbm_surface_create_with_modifiers2(
+            rs->gbm_.get(), width, height, choice.format, choice.modifiers.data(),
+            static_cast<unsigned>(choice.modifiers.size()), usage));
+        if (rs->surface_)
+            rs->explicitModifiers_ = true;
+        else
+            LOG_INFO("GBM surface %ux%u %s with %zu modifiers failed (%s); trying without",
+                     width, height, fourccName(choice.format).c_str(), choice.modifiers.size(),
+                     strerror(errno));
+    }
+    if (!rs->surface_) {
+        rs->surface_.reset(gbm_surface_create(rs->gbm_.get(), width, height, choice.format, usage));
+        if (!rs->surface_)
+            return makeError(errno, "gbm_surface_create %ux%u %s (scanout, rendering)", width,
+                             height, fourccName(choice.format).c_str());
+    }
+
+    Result<std::unique_ptr<EglDisplay>> display = EglDisplay::create(rs->gbm_.get());
+    if (!display)
+        return display.error();
+    rs->display_ = std::move(*display);
+
+    Result<EGLConfig> config = rs->display_->configForFormat(choice.format);
+    if (!config)
+        return config.error();
+
+    Result<std::unique_ptr<EglContext>> context = EglContext::create(*rs->display_, *config);
+    if (!context)
+        return context.error();
+    rs->context_ = std::move(*context);
+
+    Result<std::unique_ptr<EglSurface>> surface =
+        EglSurface::create(*rs->display_, *config, rs->surface_.get());
+    if (!surface)
+        return surface.error();
+    rs->eglSurface_ = std::move(*surface);
+
+    if (Result<void> r = rs->makeCurrent(); !r)
+        return r.error();
+    const char *renderer = reinterpret_cast<const char *>(glGetString(GL_RENDERER));
+    const char *version = reinterpret_cast<const char *>(glGetString(GL_VERSION));
+    rs->renderer_ = format("%s, %s", renderer ? renderer : "?", version ? version : "?");
+    LOG_INFO("GL: %s; surface %ux%u %s%s", rs->renderer_.c_str(), width, height,
+             fourccName(choice.format).c_str(),
+             rs->explicitModifiers_ ? " with explicit modifiers" : "");
+    return rs;
+}
+
+RenderSurface::~RenderSurface()
+{
+    if (display_)
+        eglMakeCurrent(display_->get(), EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+}
+
+Result<void> RenderSurface::makeCurrent()
+{
+    if (!eglMakeCurrent(display_->get(), eglSurface_->get(), eglSurface_->get(), context_->get()))
+        return eglFailure("eglMakeCurrent");
+    return {};
+}
+
+Result<gbm_bo *> RenderSurface::swap()
+{
+    if (!eglSwapBuffers(display_->get(), eglSurface_->get()))
+        return eglFailure("eglSwapBuffers");
+    gbm_bo *bo = gbm_surface_lock_front_buffer(surface_.get());
+    if (!bo)
+        return makeError(errno, "gbm_surface_lock_front_buffer: no free buffer");
+    return bo;
+}
+
+void RenderSurface::release(gbm_bo *bo)
+{
+    gbm_surface_release_buffer(surface_.get(), bo);
+}
+
+} /* namespace scanout */

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <EGL/egl.h>
+#include <EGL/eglext.h>
+#include <gbm.h>
+
+#include <scanout/result.h>
+#include <scanout/select.h>
+
+namespace scanout {
+
+struct GbmDeviceDeleter {
+    void operator()(gbm_device *d) const { gbm_device_destroy(d); }
+};
+struct GbmSurfaceDeleter {
+    void operator()(gbm_surface *s) const { gbm_surface_destroy(s); }
+};
+struct GbmBoDeleter {
+    void operator()(gbm_bo *bo) const { gbm_bo_destroy(bo); }
+};
+using GbmDevicePtr = std::unique_ptr<gbm_device, GbmDeviceDeleter>;
+using GbmSurfacePtr = std::unique_ptr<gbm_surface, GbmSurfaceDeleter>;
+using GbmBoPtr = std::unique_ptr<gbm_bo, GbmBoDeleter>;
+
+/** Owns an initialized EGLDisplay; terminates it on destruction. */
+class EglDisplay
+{
+public:
+    /** eglGetPlatformDisplay(EXT) with EGL_PLATFORM_GBM_KHR on \a gbm. */
+    static Result<std::unique_ptr<EglDisplay>> create(gbm_device *gbm);
+    ~EglDisplay();
+    EglDisplay(const EglDisplay &) = delete;
+    EglDisplay &operator=(const EglDisplay &) = delete;
+
+    EGLDisplay get() const { return dpy_; }
+    bool hasExtension(const char *name) const;
+
+    /** An EGLConfig for window surfaces whose native visual is the GBM \a format. */
+    Result<EGLConfig> configForFormat(uint32_t format) const;
+
+private:
+    EglDisplay() = default;
+    EGLDisplay dpy_ = EGL_NO_DISPLAY;
+    std::string extensions_;
+};
+
+/** Owns an EGLContext (GLES 2 or newer) of an EglDisplay. */
+class EglContext
+{
+public:
+    static Result<std::unique_ptr<EglContext>> create(const EglDisplay &display, EGLConfig config);
+    ~EglContext();
+    EglContext(const EglContext &) = delete;
+    EglContext &operator=(const EglContext &) = delete;
+    EGLContext get() const { return ctx_; }
+
+private:
+    EglContext(EGLDisplay dpy, EGLContext ctx) : dpy_(dpy), ctx_(ctx) {}
+    EGLDisplay dpy_;
+    EGLContext ctx_;
+};
+
+/** Owns an EGLSurface. */
+class EglSurface
+{
+public:
+    static Result<std::unique_ptr<EglSurface>> create(const EglDisplay &display, EGLConfig config,
+                                                      gbm_surface *window);
+    ~EglSurface();
+    EglSurface(const EglSurface &) = delete;
+    EglSurface &operator=(const EglSurface &) = delete;
+    EGLSurface get() const { return surface_; }
+
+private:
+    EglSurface(EGLDisplay dpy, EGLSurface s) : dpy_(dpy), surface_(s) {}
+    EGLDisplay dpy_;
+    EGLSurface surface_;
+};
+
+/** Owns an EGLImage (EGL_KHR_image_base). */
+class EglImage
+{
+public:
+    static Result<std::unique_ptr<EglImage>> create(const EglDisplay &display, EGLenum target,
+                                                    EGLClientBuffer buffer,
+                                                    const std::vector<EGLint> &attribs);
+    ~EglImage();
+    EglImage(const EglImage &) = delete;
+    EglImage &operator=(const EglImage &) = delete;
+    EGLImageKHR get() const { return image_; }
+
+private:
+    EglImage(EGLDisplay dpy, EGLImageKHR image) : dpy_(dpy), image_(image) {}
+    EGLDisplay dpy_;
+    EGLImageKHR image_;
+};
+
+/** The name of the last EGL error, e.g. "EGL_BAD_MATCH". */
+const char *eglErrorName(EGLint error);
+
+/**
+ * A GBM surface with an EGL window surface and context on it: the render
+ * target of one output. Buffers come out of swap() locked, and go back with
+ * release() once the display no longer scans them out.
+ */
+class RenderSurface
+{
+public:
+    static Result<std::unique_ptr<RenderSurface>> create(int drmFd, uint32_t width,
+                                                         uint32_t height,
+                                                         const FormatChoice &choice);
+    ~RenderSurface();
+
+    Result<void> makeCurrent();
+    /** eglSwapBuffers, then locks and returns the new front buffer. */
+    Result<gbm_bo *> swap();
+    void release(gbm_bo *bo);
+
+    gbm_device *gbmDevice() const { return gbm_.get(); }
+    const EglDisplay &display() const { return *display_; }
+    /** Whether the surface was made with explicit modifiers. */
+    bool explicitModifiers() const { return explicitModifiers_; }
+    const std::string &renderer() const { return renderer_; }
+
+private:
+    RenderSurface() = default;
+
+    /* Destruction runs bottom-up: EGL objects before the GBM surface and device. */
+    GbmDevicePtr gbm_;
+    GbmSurfacePtr surface_;
+    std::unique_ptr<EglDisplay> display_;
+    std::unique_ptr<EglContext> context_;
+    std::unique_ptr<EglSurface> eglSurface_;
+    bool explicitModifiers_ = false;
+    std::string renderer_;
+};
+
+} /* namespace scanout */
