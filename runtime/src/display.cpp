@@ -8,6 +8,7 @@
 #include <optional>
 
 #include <poll.h>
+#include <sys/epoll.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
@@ -196,7 +197,7 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
     surface_ = std::move(*surface);
 
     Result<EventLoop::Id> drm =
-        loop_.addFd(fd, POLLIN, [this](uint32_t) { onDrmReadable(); });
+        loop_.addFd(fd, EPOLLIN, [this](uint32_t) { onDrmReadable(); });
     if (!drm)
         return drm.error();
     sources_.push_back(*drm);

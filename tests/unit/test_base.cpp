@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <scanout/event_loop.h>
+#include <scanout/result.h>
+#include <scanout/unique_fd.h>
+
+#include "unity.h"
+
+using namespace scanout;
+
+static bool fdOpen(int fd)
+{
+    return fcntl(fd, F_GETFD) != -1;
+}
+
+static void test_unique_fd_closes_and_moves()
+{
+    int raw = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    TEST_ASSERT_TRUE(raw >= 0);
+    {
+        UniqueFd a(raw);
+        UniqueFd b(std::move(a));
+        TEST_ASSERT_FALSE(a.isValid());
+        TEST_ASSERT_EQUAL_INT(raw, b.get());
+        TEST_ASSERT_TRUE(fdOpen(raw));
+    }
+    TEST_ASSERT_FALSE(fdOpen(raw));
+
+    raw = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    UniqueFd c(raw);
+    int released = c.release();
+    TEST_ASSERT_FALSE(c.isValid());
+    TEST_ASSERT_TRUE(fdOpen(released));
+    ::close(released);
+}
+
+static void test_result_carries_errno_and_message()
+{
+    Result<int> ok = 5;
+    TEST_ASSERT_TRUE(ok.ok());
+    TEST_ASSERT_EQUAL_INT(5, *ok);
+
+    Result<int> bad = makeError(ENOENT, "open %s", "/dev/dri/card9");
+    TEST_ASSERT_FALSE(bad.ok());
+    TEST_ASSERT_EQUAL_INT(ENOENT, bad.error().errnum());
+    TEST_ASSERT_EQUAL_STRING("open /dev/dri/card9: No such file or directory",
+                             bad.error().describe());
+
+    Result<void> v;
+    TEST_ASSERT_TRUE(v.ok());
+    Result<void> e = Error(0, "no errno here");
+    TEST_ASSERT_EQUAL_STRING("no errno here", e.error().describe());
+}
+
+static void test_loop_post_and_exit_code()
+{
+    auto loop = EventLoop::create();
+    TEST_ASSERT_TRUE(loop.ok());
+    int order = 0, first = 0, second = 0;
+    (*loop)->post([&] {
+        first = ++order;
+        /* Posted from a callback: runs on the next iteration, not now. */
+        (*loop)->post([&] {
+            second = ++order;
+            (*loop)->exit(7);
+        });
+    });
+    TEST_ASSERT_EQUAL_INT(7, (*loop)->run());
+    TEST_ASSERT_EQUAL_INT(1, first);
+    TEST_ASSERT_EQUAL_INT(2, second);
+}
+
+static void test_loop_timers()
+{
+    auto loop = EventLoop::create();
+    TEST_ASSERT_TRUE(loop.ok());
+    int ticks = 0, once = 0;
+    Result<EventLoop::Id> periodic = (*loop)->addTimer(1000000, 1000000, [&] {
+        if (++ticks == 3)
+            (*loop)->exit(0);
+    });
+    TEST_ASSERT_TRUE(periodic.ok());
+    TEST_ASSERT_TRUE((*loop)->addTimer(0, 0, [&] { once++; }).ok());
+    TEST_ASSERT_EQUAL_INT(0, (*loop)->run());
+    TEST_ASSERT_EQUAL_INT(3, ticks);
+    TEST_ASSERT_EQUAL_INT(1, once);
+}
+
+static void test_loop_fd_source_and_remove()
+{
+    auto loop = EventLoop::create();
+    TEST_ASSERT_TRUE(loop.ok());
+    int fds[2];
+    TEST_ASSERT_EQUAL_INT(0, pipe2(fds, O_CLOEXEC | O_NONBLOCK));
+    UniqueFd rd(fds[0]), wr(fds[1]);
+
+    int reads = 0;
+    Result<EventLoop::Id> id(0);
+    id = (*loop)->addFd(rd.get(), EPOLLIN, [&](uint32_t) {
+        char c;
+        while (read(rd.get(), &c, 1) == 1)
+            reads++;
+        (*loop)->remove(*id);
+        (*loop)->exit(0);
+    });
+    TEST_ASSERT_TRUE(id.ok());
+    TEST_ASSERT_EQUAL_INT(2, write(wr.get(), "ab", 2));
+    TEST_ASSERT_EQUAL_INT(0, (*loop)->run());
+    TEST_ASSERT_EQUAL_INT(2, reads);
+}
+
+static void test_loop_signals_through_signalfd()
+{
+    sigset_t before;
+    sigprocmask(SIG_BLOCK, nullptr, &before);
+    TEST_ASSERT_FALSE(sigismember(&before, SIGUSR1));
+    {
+        auto loop = EventLoop::create();
+        TEST_ASSERT_TRUE(loop.ok());
+        int got = 0;
+        TEST_ASSERT_TRUE((*loop)->addSignal(SIGUSR1, [&] {
+            got++;
+            (*loop)->exit(0);
+        }).ok());
+        /* Blocked, so raising it queues for the signalfd instead of killing us. */
+        raise(SIGUSR1);
+        TEST_ASSERT_EQUAL_INT(0, (*loop)->run());
+        TEST_ASSERT_EQUAL_INT(1, got);
+    }
+    sigset_t after;
+    sigprocmask(SIG_BLOCK, nullptr, &after);
+    TEST_ASSERT_FALSE(sigismember(&after, SIGUSR1));
+}
+
+int main()
+{
+    UNITY_BEGIN();
+    RUN_TEST(test_unique_fd_closes_and_moves);
+    RUN_TEST(test_result_carries_errno_and_message);
+    RUN_TEST(test_loop_post_and_exit_code);
+    RUN_TEST(test_loop_timers);
+    RUN_TEST(test_loop_fd_source_and_remove);
+    RUN_TEST(test_loop_signals_through_signalfd);
+    return UNITY_END();
+}

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+#include <scanout/select.h>
+
+#include "fixtures.h"
+#include "unity.h"
+
+using namespace scanout;
+
+static void test_parse_mode_size_only()
+{
+    Result<ModeRequest> r = parseModeRequest("1280x800");
+    TEST_ASSERT_TRUE(r.ok());
+    TEST_ASSERT_EQUAL_UINT(1280, r->width);
+    TEST_ASSERT_EQUAL_UINT(800, r->height);
+    TEST_ASSERT_FALSE(r->refreshMilliHz.has_value());
+}
+
+static void test_parse_mode_with_refresh()
+{
+    Result<ModeRequest> r = parseModeRequest("1920x1080@59.94");
+    TEST_ASSERT_TRUE(r.ok());
+    TEST_ASSERT_EQUAL_UINT(1920, r->width);
+    TEST_ASSERT_EQUAL_UINT(1080, r->height);
+    TEST_ASSERT_EQUAL_UINT(59940, *r->refreshMilliHz);
+
+    r = parseModeRequest("800x480@60");
+    TEST_ASSERT_TRUE(r.ok());
+    TEST_ASSERT_EQUAL_UINT(60000, *r->refreshMilliHz);
+}
+
+static void test_parse_mode_rejects_garbage()
+{
+    const char *bad[] = {"", "1280", "x800", "1280x", "1280x800@", "1280x800@abc",
+                         "0x800", "1280x0", "1280*800", "1280x800@60.1234", "-1x5", "12x8@0"};
+    for (const char *text : bad) {
+        Result<ModeRequest> r = parseModeRequest(text);
+        TEST_ASSERT_TRUE_MESSAGE(!r.ok(), text);
+        TEST_ASSERT_EQUAL_INT(EINVAL, r.error().errnum());
+    }
+}
+
+static void test_connector_first_connected()
+{
+    Snapshot s = fixtures::board();
+    Result<const ConnectorInfo *> c = selectConnector(s, "");
+    TEST_ASSERT_TRUE(c.ok());
+    /* DP-1 comes first but is disconnected. */
+    TEST_ASSERT_EQUAL_STRING("HDMI-A-1", (*c)->name);
+}
+
+static void test_connector_by_name()
+{
+    Snapshot s = fixtures::board();
+    Result<const ConnectorInfo *> c = selectConnector(s, "DSI-1");
+    TEST_ASSERT_TRUE(c.ok());
+    TEST_ASSERT_EQUAL_UINT(52, (*c)->id);
+}
+
+static void test_connector_errors_name_the_problem()
+{
+    Snapshot s = fixtures::board();
+    Result<const ConnectorInfo *> c = selectConnector(s, "DP-1");
+    TEST_ASSERT_FALSE(c.ok());
+    TEST_ASSERT_TRUE(c.error().message().find("DP-1 is disconnected") != std::string::npos);
+
+    c = selectConnector(s, "HDMI-A-2");
+    TEST_ASSERT_FALSE(c.ok());
+    TEST_ASSERT_EQUAL_INT(ENOENT, c.error().errnum());
+    /* The message lists what exists, so the user can pick. */
+    TEST_ASSERT_TRUE(c.error().message().find("HDMI-A-1 (connected)") != std::string::npos);
+
+    for (ConnectorInfo &conn : s.connectors)
+        conn.status = ConnectorStatus::Disconnected;
+    c = selectConnector(s, "");
+    TEST_ASSERT_FALSE(c.ok());
+    TEST_ASSERT_EQUAL_INT(ENODEV, c.error().errnum());
+}
+
+static void test_connector_skips_writeback()
+{
+    Snapshot s = fixtures::board();
+    ConnectorInfo wb;
+    wb.id = 50;
+    wb.type = 18;
+    wb.name = "Writeback-1";
+    wb.status = ConnectorStatus::Connected;
+    wb.modes = {fixtures::mode(640, 480, 25175, 800, 525)};
+    s.connectors.insert(s.connectors.begin(), wb);
+    Result<const ConnectorInfo *> c = selectConnector(s, "");
+    TEST_ASSERT_TRUE(c.ok());
+    TEST_ASSERT_EQUAL_STRING("HDMI-A-1", (*c)->name);
+}
+
+static void test_mode_preferred_by_default()
+{
+    Snapshot s = fixtures::board();
+    Result<ModeInfo> m = selectMode(*s.connector(51), std::nullopt);
+    TEST_ASSERT_TRUE(m.ok());
+    TEST_ASSERT_TRUE(m->preferred());
+    TEST_ASSERT_EQUAL_UINT(148500, m->clock);
+}
+
+static void test_mode_first_when_none_preferred()
+{
+    Snapshot s = fixtures::board();
+    Result<ModeInfo> m = selectMode(*s.connector(52), std::nullopt);
+    TEST_ASSERT_TRUE(m.ok());
+    TEST_ASSERT_EQUAL_UINT(800, m->hdisplay);
+}
+
+static void test_mode_by_size_prefers_preferred_then_fastest()
+{
+    Snapshot s = fixtures::board();
+    Result<ModeInfo> m = selectMode(*s.connector(51), ModeRequest{1920, 1080, std::nullopt});
+    TEST_ASSERT_TRUE(m.ok());
+    TEST_ASSERT_TRUE(m->preferred());
+
+    m = selectMode(*s.connector(51), ModeRequest{1280, 720, std::nullopt});
+    TEST_ASSERT_TRUE(m.ok());
+    TEST_ASSERT_EQUAL_UINT(60, m->vrefresh);
+}
+
+static void test_mode_by_refresh_picks_closest()
+{
+    Snapshot s = fixtures::board();
+    const ConnectorInfo &hdmi = *s.connector(51);
+
+    Result<ModeInfo> m = selectMode(hdmi, ModeRequest{1920, 1080, 59940});
+    TEST_ASSERT_TRUE(m.ok());
+    TEST_ASSERT_EQUAL_UINT(148352, m->clock);
+
+    m = selectMode(hdmi, ModeRequest{1920, 1080, 60000});
+    TEST_ASSERT_TRUE(m.ok());
+    TEST_ASSERT_EQUAL_UINT(148500, m->clock);
+
+    m = selectMode(hdmi, ModeRequest{1280, 720, 50000});
+    TEST_ASSERT_TRUE(m.ok());
+    TEST_ASSERT_EQUAL_UINT(1980, m->htotal);
+
+    m = selectMode(hdmi, ModeRequest{1920, 1080, 25000});
+    TEST_ASSERT_TRUE(m.ok());
+    TEST_ASSERT_EQUAL_UINT(2640, m->htotal);
+}
+
+static void test_mode_prefers_progressive_on_equal_rate()
+{
+    Snapshot s = fixtures::board();
+    ConnectorInfo hdmi = *s.connector(51);
+    /* 1080i60 first and nothing preferred: progressive still wins, by size or by rate. */
+    std::swap(hdmi.modes[0], hdmi.modes[3]);
+    for (ModeInfo &mode : hdmi.modes)
+        mode.type = 0;
+    TEST_ASSERT_TRUE(hdmi.modes[0].interlaced());
+    TEST_ASSERT_EQUAL_UINT(60000, hdmi.modes[0].refreshMilliHz());
+
+    Result<ModeInfo> m = selectMode(hdmi, ModeRequest{1920, 1080, std::nullopt});
+    TEST_ASSERT_TRUE(m.ok());
+    TEST_ASSERT_FALSE(m->interlaced());
+    TEST_ASSERT_EQUAL_UINT(148500, m->clock);
+
+    m = selectMode(hdmi, ModeRequest{1920, 1080, 60000});
+    TEST_ASSERT_TRUE(m.ok());
+    TEST_ASSERT_FALSE(m->interlaced());
+}
+
+static void test_mode_missing_lists_modes()
+{
+    Snapshot s = fixtures::board();
+    Result<ModeInfo> m = selectMode(*s.connector(51), ModeRequest{1024, 768, std::nullopt});
+    TEST_ASSERT_FALSE(m.ok());
+    TEST_ASSERT_TRUE(m.error().message().find("no mode 1024x768") != std::string::npos);
+    TEST_ASSERT_TRUE(m.error().message().find("1280x720@50.00") != std::string::npos);
+
+    m = selectMode(*s.connector(51), ModeRequest{1920, 1080, 30000});
+    TEST_ASSERT_FALSE(m.ok());
+}
+
+static void test_refresh_from_timings()
+{
+    ModeInfo m = fixtures::mode(1920, 1080, 148352, 2200, 1125);
+    TEST_ASSERT_EQUAL_UINT(59940, m.refreshMilliHz());
+    TEST_ASSERT_EQUAL_UINT(16683350, m.framePeriodNs());
+    ModeInfo empty;
+    TEST_ASSERT_EQUAL_UINT(16666667, empty.framePeriodNs());
+}
+
+static void test_crtc_keeps_existing_route()
+{
+    Snapshot s = fixtures::board();
+    Result<uint32_t> crtc = selectCrtc(s, *s.connector(51));
+    TEST_ASSERT_TRUE(crtc.ok());
+    TEST_ASSERT_EQUAL_UINT(41, *crtc);
+}
+
+static void test_crtc_follows_encoder_mask()
+{
+    Snapshot s = fixtures::board();
+    /* DSI's encoder can only drive CRTC index 1. */
+    Result<uint32_t> crtc = selectCrtc(s, *s.connector(52));
+    TEST_ASSERT_TRUE(crtc.ok());
+    TEST_ASSERT_EQUAL_UINT(42, *crtc);
+
+    const uint32_t busy[] = {42};
+    crtc = selectCrtc(s, *s.connector(52), busy);
+    TEST_ASSERT_FALSE(crtc.ok());
+    TEST_ASSERT_EQUAL_INT(EBUSY, crtc.error().errnum());
+}
+
+static void test_crtc_skips_busy_current_route()
+{
+    Snapshot s = fixtures::board();
+    /* HDMI is on 41 but something else claimed it: its encoder only has 41. */
+    const uint32_t busy[] = {41};
+    Result<uint32_t> crtc = selectCrtc(s, *s.connector(51), busy);
+    TEST_ASSERT_FALSE(crtc.ok());
+
+    s.encoders[0].possibleCrtcs = 0b11;
+    crtc = selectCrtc(s, *s.connector(51), busy);
+    TEST_ASSERT_TRUE(crtc.ok());
+    TEST_ASSERT_EQUAL_UINT(42, *crtc);
+}
+
+static void test_primary_plane_per_crtc()
+{
+    Snapshot s = fixtures::board();
+    Result<const PlaneInfo *> p = selectPrimaryPlane(s, 41, kFormatXrgb8888);
+    TEST_ASSERT_TRUE(p.ok());
+    TEST_ASSERT_EQUAL_UINT(61, (*p)->id);
+
+    p = selectPrimaryPlane(s, 42, kFormatXrgb8888);
+    TEST_ASSERT_TRUE(p.ok());
+    TEST_ASSERT_EQUAL_UINT(62, (*p)->id);
+
+    /* Plane 62 has no ARGB8888, and overlays never count as primary. */
+    p = selectPrimaryPlane(s, 42, kFormatArgb8888);
+    TEST_ASSERT_FALSE(p.ok());
+    TEST_ASSERT_TRUE(p.error().message().find("AR24") != std::string::npos);
+
+    p = selectPrimaryPlane(s, 99, kFormatXrgb8888);
+    TEST_ASSERT_FALSE(p.ok());
+}
+
+static void test_primary_plane_prefers_the_one_on_the_crtc()
+{
+    Snapshot s = fixtures::board();
+    /* Both primaries can drive CRTC 42; the one already on it wins. */
+    s.planes[0].possibleCrtcs = 0b11;
+    s.planes[1].possibleCrtcs = 0b11;
+    s.planes[1].crtcId = 41;
+    Result<const PlaneInfo *> p = selectPrimaryPlane(s, 41, kFormatXrgb8888);
+    TEST_ASSERT_TRUE(p.ok());
+    TEST_ASSERT_EQUAL_UINT(61, (*p)->id);
+}
+
+static void test_format_choice_and_modifiers()
+{
+    Snapshot s = fixtures::board();
+    const uint32_t preferred[] = {kFormatXrgb8888, kFormatArgb8888};
+
+    Result<FormatChoice> f = chooseFormat(s.planes[0], preferred);
+    TEST_ASSERT_TRUE(f.ok());
+    TEST_ASSERT_EQUAL_HEX(kFormatXrgb8888, f->format);
+    TEST_ASSERT_EQUAL_UINT(2, f->modifiers.size());
+    TEST_ASSERT_EQUAL_HEX(kModifierLinear, f->modifiers[0]);
+
+    /* Falls to the second choice when the first is missing. */
+    const uint32_t argbFirst[] = {fourcc('R', 'G', '2', '4'), kFormatArgb8888};
+    f = chooseFormat(s.planes[0], argbFirst);
+    TEST_ASSERT_TRUE(f.ok());
+    TEST_ASSERT_EQUAL_HEX(kFormatArgb8888, f->format);
+
+    /* INVALID in IN_FORMATS means "implicit", never an explicit modifier. */
+    PlaneInfo p = s.planes[0];
+    p.formats[1].modifiers = {kModifierInvalid};
+    f = chooseFormat(p, preferred);
+    TEST_ASSERT_TRUE(f.ok());
+    TEST_ASSERT_EQUAL_UINT(0, f->modifiers.size());
+
+    const uint32_t none[] = {fourcc('Y', 'U', 'Y', 'V')};
+    f = chooseFormat(s.planes[0], none);
+    TEST_ASSERT_FALSE(f.ok());
+    TEST_ASSERT_EQUAL_INT(ENOTSUP, f.error().errnum());
+}
+
+static void test_fourcc_and_modifier_names()
+{
+    TEST_ASSERT_EQUAL_STRING("XR24", fourccName(kFormatXrgb8888));
+    TEST_ASSERT_EQUAL_STRING("NV12", fourccName(fourcc('N', 'V', '1', '2')));
+    TEST_ASSERT_EQUAL_STRING("XR24 (BE)", fourccName(kFormatXrgb8888 | (1u << 31)));
+    TEST_ASSERT_EQUAL_STRING("?AB?", fourccName(fourcc('\1', 'A', 'B', '\2')));
+    TEST_ASSERT_EQUAL_STRING("LINEAR", modifierName(kModifierLinear));
+    TEST_ASSERT_EQUAL_STRING("INVALID", modifierName(kModifierInvalid));
+    TEST_ASSERT_EQUAL_STRING("INTEL:0x1", modifierName(0x0100000000000001ULL));
+    TEST_ASSERT_EQUAL_STRING("BROADCOM:0x6", modifierName(0x0700000000000006ULL));
+}
+
+int main()
+{
+    UNITY_BEGIN();
+    RUN_TEST(test_parse_mode_size_only);
+    RUN_TEST(test_parse_mode_with_refresh);
+    RUN_TEST(test_parse_mode_rejects_garbage);
+    RUN_TEST(test_connector_first_connected);
+    RUN_TEST(test_connector_by_name);
+    RUN_TEST(test_connector_errors_name_the_problem);
+    RUN_TEST(test_connector_skips_writeback);
+    RUN_TEST(test_mode_preferred_by_default);
+    RUN_TEST(test_mode_first_when_none_preferred);
+    RUN_TEST(test_mode_by_size_prefers_preferred_then_fastest);
+    RUN_TEST(test_mode_by_refresh_picks_closest);
+    RUN_TEST(test_mode_prefers_progressive_on_equal_rate);
+    RUN_TEST(test_mode_missing_lists_modes);
+    RUN_TEST(test_refresh_from_timings);
+    RUN_TEST(test_crtc_keeps_existing_route);
+    RUN_TEST(test_crtc_follows_encoder_mask);
+    RUN_TEST(test_crtc_skips_busy_current_route);
+    RUN_TEST(test_primary_plane_per_crtc);
+    RUN_TEST(test_primary_plane_prefers_the_one_on_the_crtc);
+    RUN_TEST(test_format_choice_and_modifiers);
+    RUN_TEST(test_fourcc_and_modifier_names);
+    return UNITY_END();
+}
