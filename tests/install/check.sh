@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs the build tree into a scratch prefix, then checks what a user gets:
+# the apps, the headers (free of libdrm/GBM/EGL includes), find_package(scanout)
+# with scanout::runtime, and pkg-config.
+#   check.sh BUILD_DIR SOURCE_DIR
+set -eu
+build=$1
+src=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cmake --install "$build" --prefix "$work/prefix" > "$work/install.log"
+for f in bin/scanout-info bin/scanout-demo include/scanout/display.h; do
+    [ -e "$work/prefix/$f" ] || { echo "FAIL: $f not installed"; exit 1; }
+done
+libdir=$(ls -d "$work"/prefix/lib* | head -1)
+[ -e "$libdir/pkgconfig/scanout.pc" ] || { echo "FAIL: scanout.pc not installed"; exit 1; }
+[ -e "$libdir/cmake/scanout/scanoutConfig.cmake" ] || { echo "FAIL: CMake package not installed"; exit 1; }
+
+if grep -nE '#include *<(xf86drm|xf86drmMode|drm|drm_fourcc|gbm|EGL/|GLES)' "$work"/prefix/include/scanout/*.h; then
+    echo "FAIL: a public header includes libdrm, GBM or EGL"
+    exit 1
+fi
+
+cmake -S "$src/tests/install" -B "$work/consumer" -DCMAKE_PREFIX_PATH="$work/prefix" > "$work/consumer.log" ||
+    { cat "$work/consumer.log"; echo "FAIL: find_package(scanout)"; exit 1; }
+cmake --build "$work/consumer" > "$work/build.log" || { cat "$work/build.log"; echo "FAIL: consumer build"; exit 1; }
+out=$(LD_LIBRARY_PATH="$libdir" "$work/consumer/consumer")
+[ "$out" = "XR24" ] || { echo "FAIL: consumer printed '$out'"; exit 1; }
+
+flags=$(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --cflags --libs scanout)
+case "$flags" in
+*-lscanout*) ;;
+*) echo "FAIL: pkg-config gives '$flags'"; exit 1 ;;
+esac
+echo "install: apps, headers, CMake package and pkg-config file work: 1 passed, 0 failed"

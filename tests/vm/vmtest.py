@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: MIT
+"""Shared pieces of the VM tests: booting a job, checks that count, and the
+demo scene's layout (the same arithmetic as apps/demo/scene.cpp)."""
+
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vm  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.abspath(os.environ.get("SCANOUT_BUILD_DIR", os.path.join(REPO, "build")))
+INFO = os.path.join(BUILD, "apps", "scanout-info")
+DEMO = os.path.join(BUILD, "apps", "scanout-demo")
+
+# Colours of apps/demo/scene.h.
+BARS = [(255, 255, 255), (255, 255, 0), (0, 255, 255), (0, 255, 0),
+        (255, 0, 255), (255, 0, 0), (0, 0, 255), (0, 0, 0)]
+BAND = (64, 64, 64)
+BLOCK = (255, 128, 0)
+BLOCK_STEP = 8
+
+# Shell helpers for guest scripts.
+GUEST_SH = r"""
+set -u
+# wait_stopped PID: until the process is stopped (state T), or fail if it ended.
+wait_stopped() {
+    i=0
+    while [ $i -lt 1200 ]; do
+        s=$(awk '{print $3}' /proc/$1/stat 2>/dev/null)
+        [ "$s" = T ] && return 0
+        [ -z "$s" ] && return 1
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+"""
+
+
+class Checks:
+    """Counts checks and prints each failure with what was expected."""
+
+    def __init__(self, name):
+        self.name = name
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, cond, what):
+        if cond:
+            self.passed += 1
+            print(f"PASS {what}")
+        else:
+            self.failed += 1
+            print(f"FAIL {what}")
+        return cond
+
+    def finish(self):
+        print(f"{self.name}: {self.passed} passed, {self.failed} failed")
+        return 1 if self.failed or not self.passed else 0
+
+
+def job_dir(name):
+    return os.path.join(BUILD, "vm-jobs", name)
+
+
+def boot(name, script, modprobe=("virtio_gpu",), timeout=600):
+    """Runs a guest shell script; prints the guest output; returns the vm.Result."""
+    for binary in (INFO, DEMO):
+        if not os.access(binary, os.X_OK):
+            raise SystemExit(f"{name}: {binary} is not built (set SCANOUT_BUILD_DIR)")
+    result = vm.run(GUEST_SH + script, jobdir=job_dir(name), modprobe=modprobe,
+                    timeout=timeout, cwd=REPO)
+    print(f"--- guest output ({result.seconds:.1f} s, status {result.status}) ---")
+    print(result.output.rstrip())
+    print("--- end of guest output ---")
+    if result.status is None:
+        print(f"VM failed: {result.error}")
+        print(vm.tail(result.serial))
+    return result
+
+
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def layout(width, height, frame):
+    """Bars, band and block of frame `frame`, as (x, y, w, h) with a top-left origin."""
+    bars_h = height * 3 // 4
+    bars = [(width * i // 8, 0, width * (i + 1) // 8 - width * i // 8, bars_h) for i in range(8)]
+    band = (0, bars_h, width, height - bars_h)
+    size = band[3] // 2
+    travel = width - size if width > size else 1
+    x = (frame * BLOCK_STEP) % travel
+    block = (x, band[1] + (band[3] - size) // 2, size, size)
+    return bars, band, block
+
+
+def close(a, b, tolerance=3):
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b))
+
+
+def check_scene(checks, shot_path, frame, label):
+    """Checks the predicted colours of frame `frame` in a screenshot."""
+    img = vm.read_ppm(shot_path)
+    width, height, _ = img
+    bars, band, block = layout(width, height, frame)
+
+    for i, (x, y, w, h) in enumerate(bars):
+        for px, py in ((x + w // 2, y + h // 2), (x + 2, y + 2), (x + w - 3, y + h - 3)):
+            got = vm.pixel(img, px, py)
+            checks.check(close(got, BARS[i]),
+                         f"{label}: bar {i} at ({px},{py}) is {BARS[i]} (got {got})")
+
+    bx, by, bw, bh = block
+    inside = [(bx + bw // 2, by + bh // 2), (bx + 2, by + 2), (bx + bw - 3, by + bh - 3)]
+    for px, py in inside:
+        got = vm.pixel(img, px, py)
+        checks.check(close(got, BLOCK),
+                     f"{label}: block of frame {frame} at ({px},{py}) is {BLOCK} (got {got})")
+
+    # Just outside the block's left and right edges, and above and below it: band.
+    outside = [(bx - 3, by + bh // 2), (bx + bw + 2, by + bh // 2),
+               (bx + bw // 2, by - 3), (bx + bw // 2, by + bh + 2)]
+    for px, py in outside:
+        if 0 <= px < width and band[1] <= py < height:
+            got = vm.pixel(img, px, py)
+            checks.check(close(got, BAND),
+                         f"{label}: band beside the block at ({px},{py}) is {BAND} (got {got})")
+    return img
+
+
+SUMMARY = re.compile(r"scanout-demo: (\d+) frames, ([\d.]+) s, ([\d.]+) fps, "
+                     r"([\d.]+) ms CPU/frame, (\d+) missed flips, (atomic|legacy)")
+FDS = re.compile(r"scanout-demo: open fds at start (-?\d+), at exit (-?\d+)")
+
+
+def crtc_state(info_json, crtc_id):
+    for dev in info_json["devices"]:
+        for crtc in dev.get("crtcs", []):
+            if crtc["id"] == crtc_id:
+                mode = crtc["mode"]
+                return (crtc["active"], crtc["fb"], crtc["x"], crtc["y"],
+                        mode and (mode["width"], mode["height"], mode["clock_khz"]))
+    return None
