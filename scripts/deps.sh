@@ -1,0 +1,42 @@
+#!/bin/sh
+# Install the Debian packages a task needs, skipping those already installed.
+#   scripts/deps.sh build   compiler, CMake and the runtime's -dev packages
+#   scripts/deps.sh vm      QEMU, Debian's kernel, busybox and Mesa for the test VM
+#   scripts/deps.sh bench   the peer tools the benchmark runs (kmscube, GStreamer kmssink)
+# Several groups may be given at once. Needs root or sudo. docs/dependencies.md says why
+# each package is here.
+set -eu
+
+packages=
+for group in "$@"; do
+    case "$group" in
+    build) packages="$packages g++ make cmake pkg-config python3 libdrm-dev libgbm-dev libegl-dev libgles-dev" ;;
+    vm) packages="$packages qemu-system-x86 linux-image-amd64 busybox-static libgl1-mesa-dri libegl-mesa0 libdrm-tests" ;;
+    bench) packages="$packages kmscube gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-bad" ;;
+    *) echo "deps.sh: unknown group '$group' (build, vm, bench)" >&2; exit 2 ;;
+    esac
+done
+[ -n "$packages" ] || { echo "usage: scripts/deps.sh build|vm|bench..." >&2; exit 2; }
+
+missing=
+for pkg in $packages; do
+    case "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" in
+    *" installed") ;;
+    *) missing="$missing $pkg" ;;
+    esac
+done
+if [ -z "$missing" ]; then
+    echo "deps: all present for: $*"
+    exit 0
+fi
+
+sudo=
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "deps: need root or sudo to install:$missing" >&2; exit 1; }
+    sudo=sudo
+fi
+echo "deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+# shellcheck disable=SC2086
+$sudo apt-get install -y -q --no-install-recommends $missing
