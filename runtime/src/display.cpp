@@ -33,6 +33,12 @@ uint64_t monotonicNs()
     return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
 }
 
+const Framebuffer *framebufferOf(gbm_bo *bo)
+{
+    /* Set by framebufferForBo() before a bo is ever queued. */
+    return static_cast<const Framebuffer *>(gbm_bo_get_user_data(bo));
+}
+
 /* Formats the primary plane is asked for, in order: opaque first, it scans out cheapest. */
 constexpr uint32_t kPrimaryFormats[] = {kFormatXrgb8888, kFormatArgb8888};
 
@@ -54,6 +60,12 @@ public:
     Result<void> init(const DisplayOptions &options);
     Result<void> start();
 
+    struct Slot {
+        gbm_bo *bo = nullptr;
+        uint64_t frame = 0;
+    };
+    /* Draws, swaps and makes sure the new front bo has a framebuffer. */
+    Result<Slot> renderFrame(uint64_t frame);
     void renderNext();
     void submitQueued();
     void onDrmReadable();
@@ -87,10 +99,6 @@ public:
     std::unique_ptr<VtGraphicsMode> vt_;
     std::unique_ptr<RenderSurface> surface_;
 
-    struct Slot {
-        gbm_bo *bo = nullptr;
-        uint64_t frame = 0;
-    };
     Slot current_, pending_, queued_;
 
     std::vector<EventLoop::Id> sources_;
@@ -196,8 +204,7 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
         return surface.error();
     surface_ = std::move(*surface);
 
-    Result<EventLoop::Id> drm =
-        loop_.addFd(fd, EPOLLIN, [this](uint32_t) { onDrmReadable(); });
+    Result<EventLoop::Id> drm = loop_.addFd(fd, EPOLLIN, [this](uint32_t) { onDrmReadable(); });
     if (!drm)
         return drm.error();
     sources_.push_back(*drm);
@@ -237,31 +244,19 @@ Result<void> Display::Impl::start()
 
     vt_ = VtGraphicsMode::enter();
 
-    if (Result<void> r = surface_->makeCurrent(); !r)
-        return r.error();
-    if (render_)
-        render_(0);
-    Result<gbm_bo *> bo = surface_->swap();
-    if (!bo)
-        return bo.error();
-    Result<const Framebuffer *> fb = framebufferForBo(device_->fd(), *bo,
-                                                      device_->info().caps.addFb2Modifiers &&
-                                                          surface_->explicitModifiers());
-    if (!fb) {
-        surface_->release(*bo);
-        return fb.error();
-    }
-
-    OutputState state = stateFor((*fb)->id(), true);
+    Result<Slot> first = renderFrame(0);
+    if (!first)
+        return first.error();
+    OutputState state = stateFor(framebufferOf(first->bo)->id(), true);
     Result<void> r = backend_->commit(state, CommitKind::Test, nullptr);
     if (r)
         r = backend_->commit(state, CommitKind::Modeset, nullptr);
     if (!r) {
-        surface_->release(*bo);
+        surface_->release(first->bo);
         return r.error();
     }
     modesetDone_ = true;
-    current_ = {*bo, 0};
+    current_ = *first;
 
     uint64_t now = monotonicNs();
     stats_.framesPresented = 1;
@@ -275,28 +270,33 @@ Result<void> Display::Impl::start()
     return {};
 }
 
-void Display::Impl::renderNext()
+Result<Display::Impl::Slot> Display::Impl::renderFrame(uint64_t frame)
 {
-    if (!running_ || pending_.bo || queued_.bo || failure_)
-        return;
-
     if (Result<void> r = surface_->makeCurrent(); !r)
-        return fail(r.error());
-    uint64_t frame = nextFrame_++;
+        return r.error();
     if (render_)
         render_(frame);
 
     Result<gbm_bo *> bo = surface_->swap();
     if (!bo)
-        return fail(bo.error());
-    Result<const Framebuffer *> fb = framebufferForBo(device_->fd(), *bo,
-                                                      device_->info().caps.addFb2Modifiers &&
-                                                          surface_->explicitModifiers());
-    if (!fb) {
+        return bo.error();
+    bool modifiers = device_->info().caps.addFb2Modifiers && surface_->explicitModifiers();
+    if (Result<const Framebuffer *> fb = framebufferForBo(device_->fd(), *bo, modifiers); !fb) {
         surface_->release(*bo);
-        return fail(fb.error());
+        return fb.error();
     }
-    queued_ = {*bo, frame};
+    return Slot{*bo, frame};
+}
+
+void Display::Impl::renderNext()
+{
+    if (!running_ || pending_.bo || queued_.bo || failure_)
+        return;
+
+    Result<Slot> slot = renderFrame(nextFrame_++);
+    if (!slot)
+        return fail(slot.error());
+    queued_ = *slot;
     submitQueued();
 }
 
@@ -305,8 +305,8 @@ void Display::Impl::submitQueued()
     if (!running_ || !queued_.bo || pending_.bo)
         return;
 
-    const Framebuffer *fb = static_cast<const Framebuffer *>(gbm_bo_get_user_data(queued_.bo));
-    Result<void> r = backend_->commit(stateFor(fb->id(), false), CommitKind::Flip, this);
+    Result<void> r =
+        backend_->commit(stateFor(framebufferOf(queued_.bo)->id(), false), CommitKind::Flip, this);
     if (r) {
         pending_ = queued_;
         queued_ = {};
