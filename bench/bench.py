@@ -30,7 +30,8 @@ def main():
         ("kmscube atomic", f"kmscube -A -c {n}"),
         ("gst kmssink", gst),
     ]
-    script = "\n".join(f"python3 {measure} '{label}' sh -c \"{cmd}\" < /dev/null"
+    # kmscube quits when stdin reaches end of file, so every tool gets an idle VT.
+    script = "\n".join(f"python3 {measure} '{label}' sh -c \"{cmd}\" < /dev/tty2"
                        for label, cmd in runs)
     job = os.path.join(os.path.abspath(args.build), "vm-jobs", "bench")
     result = vm.run(script, jobdir=job, cwd=REPO, timeout=1800)
