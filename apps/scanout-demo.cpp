@@ -95,8 +95,8 @@ struct Summary {
 };
 
 /* Runs the display until done; the Display and loop are gone when it returns. */
-int run(const scanout::DisplayOptions &options, uint64_t frames,
-        const std::set<uint64_t> &pauseAt, Summary &summary)
+int run(const scanout::DisplayOptions &options, uint64_t frames, const std::set<uint64_t> &pauseAt,
+        Summary &summary)
 {
     auto loop = scanout::EventLoop::create();
     if (!loop) {
@@ -178,8 +178,7 @@ int main(int argc, char **argv)
         switch (opt) {
         case 'n':
             if (!parseCount(optarg, frames) || frames == 0) {
-                std::fprintf(stderr, "scanout-demo: --frames '%s': need a count above 0\n",
-                             optarg);
+                std::fprintf(stderr, "scanout-demo: --frames '%s': need a count above 0\n", optarg);
                 return 2;
             }
             break;
@@ -235,8 +234,7 @@ int main(int argc, char **argv)
     int fdsAtExit = countOpenFds();
     std::printf("scanout-demo: open fds at start %d, at exit %d\n", fdsAtStart, fdsAtExit);
     if (fdsAtExit != fdsAtStart) {
-        std::fprintf(stderr, "scanout-demo: %d file descriptors leaked\n",
-                     fdsAtExit - fdsAtStart);
+        std::fprintf(stderr, "scanout-demo: %d file descriptors leaked\n", fdsAtExit - fdsAtStart);
         if (status == 0)
             status = 1;
     }

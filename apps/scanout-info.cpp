@@ -78,9 +78,8 @@ void printText(const scanout::Snapshot &snap)
 
     std::printf("  planes:\n");
     for (const scanout::PlaneInfo &p : snap.planes) {
-        std::printf("    %u %s: crtcs [%s], on crtc %u fb %u", p.id,
-                    scanout::planeTypeName(p.type), crtcList(snap, p.possibleCrtcs).c_str(),
-                    p.crtcId, p.fbId);
+        std::printf("    %u %s: crtcs [%s], on crtc %u fb %u", p.id, scanout::planeTypeName(p.type),
+                    crtcList(snap, p.possibleCrtcs).c_str(), p.crtcId, p.fbId);
         if (p.zpos)
             std::printf(", zpos %llu (%llu..%llu%s)", static_cast<unsigned long long>(*p.zpos),
                         static_cast<unsigned long long>(p.zposMin),
@@ -119,8 +118,7 @@ void writeMode(JsonWriter &j, std::string_view key, const scanout::ModeInfo &m)
         .endObject();
 }
 
-void writeIdList(JsonWriter &j, std::string_view key, const scanout::Snapshot &snap,
-                 uint32_t mask)
+void writeIdList(JsonWriter &j, std::string_view key, const scanout::Snapshot &snap, uint32_t mask)
 {
     j.beginArray(key);
     for (const scanout::CrtcInfo &c : snap.crtcs)
@@ -135,8 +133,8 @@ void writeJson(JsonWriter &j, const scanout::Snapshot &snap)
     const scanout::DeviceCaps &c = d.caps;
     j.value("kms", true)
         .value("description", d.description)
-        .value("version", scanout::format("%d.%d.%d", d.versionMajor, d.versionMinor,
-                                          d.versionPatch));
+        .value("version",
+               scanout::format("%d.%d.%d", d.versionMajor, d.versionMinor, d.versionPatch));
     j.beginObject("caps")
         .value("atomic", c.atomic)
         .value("universal_planes", c.universalPlanes)
@@ -271,7 +269,8 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    scanout::Result<std::vector<scanout::DeviceCandidate>> candidates = scanout::Device::enumerate();
+    scanout::Result<std::vector<scanout::DeviceCandidate>> candidates =
+        scanout::Device::enumerate();
     if (!candidates) {
         std::fprintf(stderr, "scanout-info: %s\n", candidates.error().describe().c_str());
         return 1;

@@ -24,8 +24,14 @@ public:
     JsonWriter &endArray() { return close(']'); }
 
     JsonWriter &value(std::string_view key, std::string_view v);
-    JsonWriter &value(std::string_view key, const char *v) { return value(key, std::string_view(v)); }
-    JsonWriter &value(std::string_view key, const std::string &v) { return value(key, std::string_view(v)); }
+    JsonWriter &value(std::string_view key, const char *v)
+    {
+        return value(key, std::string_view(v));
+    }
+    JsonWriter &value(std::string_view key, const std::string &v)
+    {
+        return value(key, std::string_view(v));
+    }
     JsonWriter &value(std::string_view key, uint64_t v);
     JsonWriter &value(std::string_view key, int v) { return value(key, static_cast<int64_t>(v)); }
     JsonWriter &value(std::string_view key, uint32_t v) { return value(key, uint64_t{v}); }

@@ -129,13 +129,13 @@ void Scene::draw(uint64_t frame)
 
     const Rect &b = l.block;
     const GLfloat quad[] = {
-        float(b.x),       float(b.y),       float(b.x + b.w), float(b.y),
-        float(b.x),       float(b.y + b.h), float(b.x + b.w), float(b.y + b.h),
+        float(b.x), float(b.y),       float(b.x + b.w), float(b.y),
+        float(b.x), float(b.y + b.h), float(b.x + b.w), float(b.y + b.h),
     };
     glUseProgram(program_);
     glUniform2f(sizeLoc_, float(width_), float(height_));
-    glUniform4f(colorLoc_, kBlockColor.r / 255.0f, kBlockColor.g / 255.0f,
-                kBlockColor.b / 255.0f, 1.0f);
+    glUniform4f(colorLoc_, kBlockColor.r / 255.0f, kBlockColor.g / 255.0f, kBlockColor.b / 255.0f,
+                1.0f);
     glVertexAttribPointer(static_cast<GLuint>(posLoc_), 2, GL_FLOAT, GL_FALSE, 0, quad);
     glEnableVertexAttribArray(static_cast<GLuint>(posLoc_));
     glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);

@@ -19,7 +19,8 @@ inline scanout::ModeInfo mode(uint16_t w, uint16_t h, uint32_t clockKHz, uint16_
     m.hsyncEnd = static_cast<uint16_t>(w + 16);
     m.vsyncStart = static_cast<uint16_t>(h + 2);
     m.vsyncEnd = static_cast<uint16_t>(h + 4);
-    m.vrefresh = static_cast<uint32_t>((clockKHz * 1000ull + htotal * vtotal / 2) / (htotal * vtotal));
+    m.vrefresh =
+        static_cast<uint32_t>((clockKHz * 1000ull + htotal * vtotal / 2) / (htotal * vtotal));
     m.type = preferred ? (1u << 3) : 0;
     m.flags = interlaced ? (1u << 4) : 0;
     m.name = std::to_string(w) + "x" + std::to_string(h) + (interlaced ? "i" : "");
@@ -64,12 +65,12 @@ inline scanout::Snapshot board()
     hdmi.encoderId = 31;
     hdmi.crtcId = 41;
     hdmi.encoders = {31};
-    hdmi.modes = {mode(1920, 1080, 148500, 2200, 1125, true),  // 60 Hz
-                  mode(1920, 1080, 148352, 2200, 1125),        // 59.94 Hz
-                  mode(1920, 1080, 74250, 2640, 1125),         // 25 Hz
+    hdmi.modes = {mode(1920, 1080, 148500, 2200, 1125, true),       // 60 Hz
+                  mode(1920, 1080, 148352, 2200, 1125),             // 59.94 Hz
+                  mode(1920, 1080, 74250, 2640, 1125),              // 25 Hz
                   mode(1920, 1080, 74250, 2200, 1125, false, true), // 1080i60
-                  mode(1280, 720, 74250, 1650, 750),           // 60 Hz
-                  mode(1280, 720, 74250, 1980, 750)};          // 50 Hz
+                  mode(1280, 720, 74250, 1650, 750),                // 60 Hz
+                  mode(1280, 720, 74250, 1980, 750)};               // 50 Hz
 
     ConnectorInfo dsi;
     dsi.id = 52;

@@ -124,10 +124,13 @@ static void test_loop_signals_through_signalfd()
         auto loop = EventLoop::create();
         TEST_ASSERT_TRUE(loop.ok());
         int got = 0;
-        TEST_ASSERT_TRUE((*loop)->addSignal(SIGUSR1, [&] {
-            got++;
-            (*loop)->exit(0);
-        }).ok());
+        TEST_ASSERT_TRUE((*loop)
+                             ->addSignal(SIGUSR1,
+                                         [&] {
+                                             got++;
+                                             (*loop)->exit(0);
+                                         })
+                             .ok());
         /* Blocked, so raising it queues for the signalfd instead of killing us. */
         raise(SIGUSR1);
         TEST_ASSERT_EQUAL_INT(0, (*loop)->run());

@@ -23,14 +23,13 @@ public:
         std::string what;
         uint32_t flags = 0;
         std::vector<PropertyValue> props;
-        uint32_t crtc = 0, fb = 0;
+        uint32_t crtc = 0, fb = 0, plane = 0;
         std::vector<uint32_t> connectors;
         bool hasMode = false;
         void *user = nullptr;
     };
 
-    int atomicCommit(const std::vector<PropertyValue> &props, uint32_t flags,
-                     void *user) override
+    int atomicCommit(const std::vector<PropertyValue> &props, uint32_t flags, void *user) override
     {
         Call &c = record("atomic");
         c.flags = flags;
@@ -75,7 +74,7 @@ public:
         Call &c = record("setPlane");
         c.crtc = crtc;
         c.fb = plane.fbId;
-        c.connectors = {plane.planeId};
+        c.plane = plane.planeId;
         return 0;
     }
 
@@ -315,7 +314,7 @@ static void test_legacy_backend()
     TEST_ASSERT_EQUAL_UINT(51, io.calls[0].connectors[0]);
     TEST_ASSERT_TRUE(io.calls[0].hasMode);
     TEST_ASSERT_EQUAL_STRING("setPlane", io.calls[1].what);
-    TEST_ASSERT_EQUAL_UINT(64, io.calls[1].connectors[0]);
+    TEST_ASSERT_EQUAL_UINT(64, io.calls[1].plane);
     TEST_ASSERT_EQUAL_UINT(0, io.calls[1].fb);
 
     int tag = 0;

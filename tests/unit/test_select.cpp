@@ -30,8 +30,12 @@ static void test_parse_mode_with_refresh()
 
 static void test_parse_mode_rejects_garbage()
 {
-    const char *bad[] = {"", "1280", "x800", "1280x", "1280x800@", "1280x800@abc",
-                         "0x800", "1280x0", "1280*800", "1280x800@60.1234", "-1x5", "12x8@0"};
+    const char *bad[] = {"",          "1280",
+                         "x800",      "1280x",
+                         "1280x800@", "1280x800@abc",
+                         "0x800",     "1280x0",
+                         "1280*800",  "1280x800@60.1234",
+                         "-1x5",      "12x8@0"};
     for (const char *text : bad) {
         Result<ModeRequest> r = parseModeRequest(text);
         TEST_ASSERT_TRUE_MESSAGE(!r.ok(), text);

@@ -41,8 +41,7 @@ void run(void (*test)(), const char *name, int line)
 void fail(const char *file, int line, const std::string &message)
 {
     const char *slash = std::strrchr(file, '/');
-    std::printf("%s:%d:%s:FAIL: %s\n", slash ? slash + 1 : file, line, state.test,
-                message.c_str());
+    std::printf("%s:%d:%s:FAIL: %s\n", slash ? slash + 1 : file, line, state.test, message.c_str());
     state.failed = true;
 }
 

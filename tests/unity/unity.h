@@ -65,11 +65,15 @@ std::string describe(const std::string &v);
     UNITY_CHECK((cond), std::string("Expected TRUE Was FALSE: " #cond ": ") + (msg))
 #define TEST_ASSERT_NULL(p) UNITY_CHECK((p) == nullptr, "Expected NULL: " #p)
 #define TEST_ASSERT_NOT_NULL(p) UNITY_CHECK((p) != nullptr, "Expected non-NULL: " #p)
-#define TEST_ASSERT_EQUAL_INT(e, a) UNITY_CHECK_EQUAL(UNITY_AS_LL(e), UNITY_AS_LL(a), ::unity::describe, UNITY_AS_LL)
-#define TEST_ASSERT_EQUAL_UINT(e, a) UNITY_CHECK_EQUAL(UNITY_AS_ULL(e), UNITY_AS_ULL(a), ::unity::describe, UNITY_AS_ULL)
+#define TEST_ASSERT_EQUAL_INT(e, a)                                                                \
+    UNITY_CHECK_EQUAL(UNITY_AS_LL(e), UNITY_AS_LL(a), ::unity::describe, UNITY_AS_LL)
+#define TEST_ASSERT_EQUAL_UINT(e, a)                                                               \
+    UNITY_CHECK_EQUAL(UNITY_AS_ULL(e), UNITY_AS_ULL(a), ::unity::describe, UNITY_AS_ULL)
 #define TEST_ASSERT_EQUAL_UINT64(e, a) TEST_ASSERT_EQUAL_UINT(e, a)
-#define TEST_ASSERT_EQUAL_HEX(e, a) UNITY_CHECK_EQUAL(UNITY_AS_ULL(e), UNITY_AS_ULL(a), ::unity::describeHex, UNITY_AS_ULL)
-#define TEST_ASSERT_EQUAL_STRING(e, a) UNITY_CHECK_EQUAL(UNITY_AS_STR(e), UNITY_AS_STR(a), ::unity::describe, UNITY_AS_STR)
+#define TEST_ASSERT_EQUAL_HEX(e, a)                                                                \
+    UNITY_CHECK_EQUAL(UNITY_AS_ULL(e), UNITY_AS_ULL(a), ::unity::describeHex, UNITY_AS_ULL)
+#define TEST_ASSERT_EQUAL_STRING(e, a)                                                             \
+    UNITY_CHECK_EQUAL(UNITY_AS_STR(e), UNITY_AS_STR(a), ::unity::describe, UNITY_AS_STR)
 #define TEST_ASSERT_EQUAL_DOUBLE_WITHIN(delta, e, a)                                               \
     UNITY_CHECK(((a) - (e)) <= (delta) && ((e) - (a)) <= (delta),                                  \
                 "Expected " + std::to_string(e) + " Was " + std::to_string(a))

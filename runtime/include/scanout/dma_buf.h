@@ -17,9 +17,9 @@ namespace scanout {
 struct DmaBufDescription {
     uint32_t width = 0;
     uint32_t height = 0;
-    uint32_t format = 0;                 /* DRM fourcc */
+    uint32_t format = 0;                  /* DRM fourcc */
     uint64_t modifier = kModifierInvalid; /* kModifierInvalid: implicit layout */
-    uint32_t planeCount = 0;             /* 1 to 4 */
+    uint32_t planeCount = 0;              /* 1 to 4 */
     struct Plane {
         int fd = -1;
         uint32_t offset = 0;

@@ -17,7 +17,7 @@ namespace scanout {
 
 struct EventLoop::Source {
     enum class Kind { Fd, Timer, Signal } kind;
-    int fd = -1;       /* the watched fd, owned only for timers and signals */
+    int fd = -1; /* the watched fd, owned only for timers and signals */
     UniqueFd owned;
     int signal = 0;
     bool oneShot = false;

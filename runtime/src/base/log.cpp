@@ -21,8 +21,9 @@ LogLevel parseLevel(const char *text)
     if (!std::strcmp(text, "debug"))
         return LogLevel::Debug;
     if (std::strcmp(text, "info"))
-        std::fprintf(stderr, "scanout: SCANOUT_LOG=%s is not one of error|warn|info|debug; "
-                             "using info\n",
+        std::fprintf(stderr,
+                     "scanout: SCANOUT_LOG=%s is not one of error|warn|info|debug; "
+                     "using info\n",
                      text);
     return LogLevel::Info;
 }

@@ -110,9 +110,17 @@ bool EglDisplay::hasExtension(const char *name) const
 Result<EGLConfig> EglDisplay::configForFormat(uint32_t format) const
 {
     static const EGLint attribs[] = {
-        EGL_SURFACE_TYPE, EGL_WINDOW_BIT, EGL_RENDERABLE_TYPE, EGL_OPENGL_ES2_BIT,
-        EGL_RED_SIZE,     1,              EGL_GREEN_SIZE,      1,
-        EGL_BLUE_SIZE,    1,              EGL_NONE,
+        EGL_SURFACE_TYPE,
+        EGL_WINDOW_BIT,
+        EGL_RENDERABLE_TYPE,
+        EGL_OPENGL_ES2_BIT,
+        EGL_RED_SIZE,
+        1,
+        EGL_GREEN_SIZE,
+        1,
+        EGL_BLUE_SIZE,
+        1,
+        EGL_NONE,
     };
     EGLint count = 0;
     if (!eglChooseConfig(dpy_, attribs, nullptr, 0, &count) || count < 1)
@@ -169,8 +177,7 @@ Result<std::unique_ptr<EglImage>> EglImage::create(const EglDisplay &display, EG
         reinterpret_cast<PFNEGLCREATEIMAGEKHRPROC>(eglGetProcAddress("eglCreateImageKHR"));
     if (!createImage || !display.hasExtension("EGL_KHR_image_base"))
         return makeError(ENOTSUP, "EGL_KHR_image_base is not supported");
-    EGLImageKHR image =
-        createImage(display.get(), EGL_NO_CONTEXT, target, buffer, attribs.data());
+    EGLImageKHR image = createImage(display.get(), EGL_NO_CONTEXT, target, buffer, attribs.data());
     if (image == EGL_NO_IMAGE_KHR)
         return eglFailure("eglCreateImageKHR");
     return std::unique_ptr<EglImage>(new EglImage(display.get(), image));
@@ -184,9 +191,8 @@ EglImage::~EglImage()
         destroyImage(dpy_, image_);
 }
 
-Result<std::unique_ptr<RenderSurface>> RenderSurface::create(int drmFd, uint32_t width,
-                                                             uint32_t height,
-                                                             const FormatChoice &choice)
+Result<std::unique_ptr<RenderSurface>>
+RenderSurface::create(int drmFd, uint32_t width, uint32_t height, const FormatChoice &choice)
 {
     std::unique_ptr<RenderSurface> rs(new RenderSurface());
 
@@ -202,8 +208,8 @@ Result<std::unique_ptr<RenderSurface>> RenderSurface::create(int drmFd, uint32_t
         if (rs->surface_)
             rs->explicitModifiers_ = true;
         else
-            LOG_INFO("GBM surface %ux%u %s with %zu modifiers failed (%s); trying without",
-                     width, height, fourccName(choice.format).c_str(), choice.modifiers.size(),
+            LOG_INFO("GBM surface %ux%u %s with %zu modifiers failed (%s); trying without", width,
+                     height, fourccName(choice.format).c_str(), choice.modifiers.size(),
                      strerror(errno));
     }
     if (!rs->surface_) {

@@ -112,8 +112,7 @@ const char *eglErrorName(EGLint error);
 class RenderSurface
 {
 public:
-    static Result<std::unique_ptr<RenderSurface>> create(int drmFd, uint32_t width,
-                                                         uint32_t height,
+    static Result<std::unique_ptr<RenderSurface>> create(int drmFd, uint32_t width, uint32_t height,
                                                          const FormatChoice &choice);
     ~RenderSurface();
 

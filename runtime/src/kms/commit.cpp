@@ -53,8 +53,8 @@ uint32_t atomicFlags(CommitKind kind)
 }
 
 Result<std::vector<PropertyValue>> buildAtomicRequest(const OutputState &state,
-                                                      const PropertyTable &props,
-                                                      bool modeset, uint32_t modeBlob)
+                                                      const PropertyTable &props, bool modeset,
+                                                      uint32_t modeBlob)
 {
     std::vector<PropertyValue> out;
 
@@ -70,8 +70,7 @@ Result<std::vector<PropertyValue>> buildAtomicRequest(const OutputState &state,
         if (connIt == props.connectors.end() || !connIt->second.crtcId)
             return makeError(ENOTSUP, "connector %u lacks CRTC_ID", state.connectorId);
 
-        out.push_back({state.connectorId, connIt->second.crtcId,
-                       state.active ? state.crtcId : 0});
+        out.push_back({state.connectorId, connIt->second.crtcId, state.active ? state.crtcId : 0});
         out.push_back({state.crtcId, crtc.modeId, state.active ? modeBlob : 0});
         out.push_back({state.crtcId, crtc.active, state.active ? 1u : 0u});
     }
@@ -175,9 +174,9 @@ public:
         int ret = io_.atomicCommit(*request, atomicFlags(kind), user);
         if (ret < 0) {
             /* Roll back: the new blob dies with this scope. */
-            Error err = makeError(-ret, "atomic commit (%s) on CRTC %u, connector %u, %zu props",
-                                  commitKindName(kind), state.crtcId, state.connectorId,
-                                  request->size());
+            Error err =
+                makeError(-ret, "atomic commit (%s) on CRTC %u, connector %u, %zu props",
+                          commitKindName(kind), state.crtcId, state.connectorId, request->size());
             if (kind == CommitKind::Test)
                 LOG_DEBUG("%s", err.describe().c_str());
             return err;
@@ -257,8 +256,7 @@ class DrmIo : public KmsIo
 public:
     explicit DrmIo(int fd) : fd_(fd) {}
 
-    int atomicCommit(const std::vector<PropertyValue> &props, uint32_t flags,
-                     void *user) override
+    int atomicCommit(const std::vector<PropertyValue> &props, uint32_t flags, void *user) override
     {
         DrmPtr<drmModeAtomicReq> req(drmModeAtomicAlloc());
         if (!req)
@@ -288,8 +286,7 @@ public:
         drmModeModeInfo m{};
         if (mode)
             m = toDrmMode(*mode);
-        int ret = drmModeSetCrtc(fd_, crtcId, fbId, x, y,
-                                 const_cast<uint32_t *>(connectors.data()),
+        int ret = drmModeSetCrtc(fd_, crtcId, fbId, x, y, const_cast<uint32_t *>(connectors.data()),
                                  static_cast<int>(connectors.size()), mode ? &m : nullptr);
         return ret < 0 ? -errno : 0;
     }
@@ -301,8 +298,8 @@ public:
 
     int setPlane(uint32_t crtcId, const PlaneState &p) override
     {
-        int ret = drmModeSetPlane(fd_, p.planeId, p.fbId ? crtcId : 0, p.fbId, 0, p.crtcX,
-                                  p.crtcY, p.crtcW, p.crtcH, p.srcX, p.srcY, p.srcW, p.srcH);
+        int ret = drmModeSetPlane(fd_, p.planeId, p.fbId ? crtcId : 0, p.fbId, 0, p.crtcX, p.crtcY,
+                                  p.crtcW, p.crtcH, p.srcX, p.srcY, p.srcW, p.srcH);
         return ret < 0 ? -errno : 0;
     }
 

@@ -80,8 +80,8 @@ std::unique_ptr<KmsIo> createDrmIo(int fd);
  * use when \a modeset is set. Pure: unit-tested without a device.
  */
 Result<std::vector<PropertyValue>> buildAtomicRequest(const OutputState &state,
-                                                      const PropertyTable &props,
-                                                      bool modeset, uint32_t modeBlob);
+                                                      const PropertyTable &props, bool modeset,
+                                                      uint32_t modeBlob);
 
 /** The DRM_MODE_ATOMIC_* / DRM_MODE_PAGE_FLIP_* flags for a kind of commit. */
 uint32_t atomicFlags(CommitKind kind);

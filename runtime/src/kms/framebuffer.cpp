@@ -52,8 +52,8 @@ Result<std::unique_ptr<Framebuffer>> Framebuffer::fromHandles(int fd, const Fram
         ret = drmModeAddFB2WithModifiers(fd, l.width, l.height, l.format, l.handles, l.pitches,
                                          l.offsets, mods, &id, DRM_MODE_FB_MODIFIERS);
     } else {
-        ret = drmModeAddFB2(fd, l.width, l.height, l.format, l.handles, l.pitches, l.offsets, &id,
-                            0);
+        ret =
+            drmModeAddFB2(fd, l.width, l.height, l.format, l.handles, l.pitches, l.offsets, &id, 0);
     }
     if (ret < 0)
         return makeError(errno, "AddFB2 %ux%u %s modifier %s on fd %d", l.width, l.height,

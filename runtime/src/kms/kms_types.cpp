@@ -24,8 +24,8 @@ std::string modifierName(uint64_t modifier)
     if (modifier == kModifierLinear)
         return "LINEAR";
 
-    static const char *const vendors[] = {"NONE",    "INTEL", "AMD",     "NVIDIA",
-                                          "SAMSUNG", "QCOM",  "VIVANTE", "BROADCOM",
+    static const char *const vendors[] = {"NONE",    "INTEL",     "AMD",     "NVIDIA",
+                                          "SAMSUNG", "QCOM",      "VIVANTE", "BROADCOM",
                                           "ARM",     "ALLWINNER", "AMLOGIC"};
     unsigned vendor = static_cast<unsigned>(modifier >> 56);
     unsigned long long value = modifier & 0x00ffffffffffffffULL;

@@ -87,46 +87,46 @@ ConnectorStatus toStatus(drmModeConnection c)
 
 Result<void> readPlaneDetails(int fd, PlaneInfo &plane)
 {
-    return forEachProperty(fd, plane.id, DRM_MODE_OBJECT_PLANE,
-                           [&](const drmModePropertyRes &prop, uint64_t value) {
-        std::string_view name = prop.name;
-        if (name == "type") {
-            if (value == DRM_PLANE_TYPE_PRIMARY)
-                plane.type = PlaneType::Primary;
-            else if (value == DRM_PLANE_TYPE_CURSOR)
-                plane.type = PlaneType::Cursor;
-            else
-                plane.type = PlaneType::Overlay;
-        } else if (name == "IN_FORMATS" && value) {
-            DrmPtr<drmModePropertyBlobRes> blob(
-                drmModeGetPropertyBlob(fd, static_cast<uint32_t>(value)));
-            if (!blob)
-                return;
-            plane.hasInFormats = true;
-            drmModeFormatModifierIterator iter{};
-            while (drmModeFormatModifierBlobIterNext(blob.get(), &iter)) {
-                PlaneFormat *f = nullptr;
-                for (PlaneFormat &existing : plane.formats)
-                    if (existing.format == iter.fmt)
-                        f = &existing;
-                if (!f) {
-                    plane.formats.push_back({iter.fmt, {}});
-                    f = &plane.formats.back();
+    return forEachProperty(
+        fd, plane.id, DRM_MODE_OBJECT_PLANE, [&](const drmModePropertyRes &prop, uint64_t value) {
+            std::string_view name = prop.name;
+            if (name == "type") {
+                if (value == DRM_PLANE_TYPE_PRIMARY)
+                    plane.type = PlaneType::Primary;
+                else if (value == DRM_PLANE_TYPE_CURSOR)
+                    plane.type = PlaneType::Cursor;
+                else
+                    plane.type = PlaneType::Overlay;
+            } else if (name == "IN_FORMATS" && value) {
+                DrmPtr<drmModePropertyBlobRes> blob(
+                    drmModeGetPropertyBlob(fd, static_cast<uint32_t>(value)));
+                if (!blob)
+                    return;
+                plane.hasInFormats = true;
+                drmModeFormatModifierIterator iter{};
+                while (drmModeFormatModifierBlobIterNext(blob.get(), &iter)) {
+                    PlaneFormat *f = nullptr;
+                    for (PlaneFormat &existing : plane.formats)
+                        if (existing.format == iter.fmt)
+                            f = &existing;
+                    if (!f) {
+                        plane.formats.push_back({iter.fmt, {}});
+                        f = &plane.formats.back();
+                    }
+                    f->modifiers.push_back(iter.mod);
                 }
-                f->modifiers.push_back(iter.mod);
+            } else if (name == "zpos") {
+                plane.zpos = value;
+                plane.zposImmutable = prop.flags & DRM_MODE_PROP_IMMUTABLE;
+                if ((prop.flags & DRM_MODE_PROP_RANGE) && prop.count_values >= 2) {
+                    plane.zposMin = prop.values[0];
+                    plane.zposMax = prop.values[1];
+                }
+            } else if (name == "rotation" && (prop.flags & DRM_MODE_PROP_BITMASK)) {
+                for (int i = 0; i < prop.count_enums; i++)
+                    plane.rotations.push_back(prop.enums[i].name);
             }
-        } else if (name == "zpos") {
-            plane.zpos = value;
-            plane.zposImmutable = prop.flags & DRM_MODE_PROP_IMMUTABLE;
-            if ((prop.flags & DRM_MODE_PROP_RANGE) && prop.count_values >= 2) {
-                plane.zposMin = prop.values[0];
-                plane.zposMax = prop.values[1];
-            }
-        } else if (name == "rotation" && (prop.flags & DRM_MODE_PROP_BITMASK)) {
-            for (int i = 0; i < prop.count_enums; i++)
-                plane.rotations.push_back(prop.enums[i].name);
-        }
-    });
+        });
 }
 
 } /* namespace */
@@ -215,12 +215,12 @@ Result<PropertyTable> readPropertyTable(int fd, const Snapshot &snapshot)
         CrtcProps &p = table.crtcs[crtc.id];
         Result<void> r = forEachProperty(fd, crtc.id, DRM_MODE_OBJECT_CRTC,
                                          [&](const drmModePropertyRes &prop, uint64_t) {
-            std::string_view name = prop.name;
-            if (name == "ACTIVE")
-                p.active = prop.prop_id;
-            else if (name == "MODE_ID")
-                p.modeId = prop.prop_id;
-        });
+                                             std::string_view name = prop.name;
+                                             if (name == "ACTIVE")
+                                                 p.active = prop.prop_id;
+                                             else if (name == "MODE_ID")
+                                                 p.modeId = prop.prop_id;
+                                         });
         if (!r)
             return r.error();
     }
@@ -229,9 +229,9 @@ Result<PropertyTable> readPropertyTable(int fd, const Snapshot &snapshot)
         ConnectorProps &p = table.connectors[conn.id];
         Result<void> r = forEachProperty(fd, conn.id, DRM_MODE_OBJECT_CONNECTOR,
                                          [&](const drmModePropertyRes &prop, uint64_t) {
-            if (std::string_view(prop.name) == "CRTC_ID")
-                p.crtcId = prop.prop_id;
-        });
+                                             if (std::string_view(prop.name) == "CRTC_ID")
+                                                 p.crtcId = prop.prop_id;
+                                         });
         if (!r)
             return r.error();
     }
@@ -242,18 +242,26 @@ Result<PropertyTable> readPropertyTable(int fd, const Snapshot &snapshot)
             const char *name;
             uint32_t *id;
         } wanted[] = {
-            {"FB_ID", &p.fbId},     {"CRTC_ID", &p.crtcId},     {"SRC_X", &p.srcX},
-            {"SRC_Y", &p.srcY},     {"SRC_W", &p.srcW},         {"SRC_H", &p.srcH},
-            {"CRTC_X", &p.crtcX},   {"CRTC_Y", &p.crtcY},       {"CRTC_W", &p.crtcW},
-            {"CRTC_H", &p.crtcH},   {"zpos", &p.zpos},          {"rotation", &p.rotation},
+            {"FB_ID", &p.fbId},
+            {"CRTC_ID", &p.crtcId},
+            {"SRC_X", &p.srcX},
+            {"SRC_Y", &p.srcY},
+            {"SRC_W", &p.srcW},
+            {"SRC_H", &p.srcH},
+            {"CRTC_X", &p.crtcX},
+            {"CRTC_Y", &p.crtcY},
+            {"CRTC_W", &p.crtcW},
+            {"CRTC_H", &p.crtcH},
+            {"zpos", &p.zpos},
+            {"rotation", &p.rotation},
             {"IN_FENCE_FD", &p.inFenceFd},
         };
         Result<void> r = forEachProperty(fd, plane.id, DRM_MODE_OBJECT_PLANE,
                                          [&](const drmModePropertyRes &prop, uint64_t) {
-            for (auto &w : wanted)
-                if (!std::strcmp(prop.name, w.name))
-                    *w.id = prop.prop_id;
-        });
+                                             for (auto &w : wanted)
+                                                 if (!std::strcmp(prop.name, w.name))
+                                                     *w.id = prop.prop_id;
+                                         });
         if (!r)
             return r.error();
     }

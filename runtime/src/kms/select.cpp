@@ -89,8 +89,8 @@ Result<const ConnectorInfo *> selectConnector(const Snapshot &snapshot, std::str
             return &c;
         }
         return makeError(ENOENT, "no connector named '%.*s' on %s (found: %s)",
-                         static_cast<int>(name.size()), name.data(),
-                         snapshot.device.path.c_str(), connectorList(snapshot).c_str());
+                         static_cast<int>(name.size()), name.data(), snapshot.device.path.c_str(),
+                         connectorList(snapshot).c_str());
     }
 
     for (const ConnectorInfo &c : snapshot.connectors)
@@ -152,8 +152,8 @@ Result<ModeInfo> selectMode(const ConnectorInfo &connector,
         std::string asked = format("%ux%u", request->width, request->height);
         if (request->refreshMilliHz)
             asked += format("@%.3g", *request->refreshMilliHz / 1000.0);
-        return makeError(EINVAL, "connector %s has no mode %s (modes: %s)",
-                         connector.name.c_str(), asked.c_str(), list.c_str());
+        return makeError(EINVAL, "connector %s has no mode %s (modes: %s)", connector.name.c_str(),
+                         asked.c_str(), list.c_str());
     }
     return *best;
 }
