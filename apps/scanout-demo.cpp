@@ -20,6 +20,7 @@
 #include <scanout/event_loop.h>
 #include <scanout/log.h>
 
+#include "common/cli.h"
 #include "demo/scene.h"
 
 namespace {
@@ -213,8 +214,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind < argc) {
-        std::fprintf(stderr, "scanout-demo: unexpected argument '%s'\n", argv[optind]);
+    if (scanout::apps::extraArguments("scanout-demo", argc, argv, optind)) {
         usage(stderr);
         return 2;
     }

@@ -12,6 +12,7 @@
 #include <scanout/kms_types.h>
 #include <scanout/select.h>
 
+#include "common/cli.h"
 #include "common/json.h"
 
 using scanout::apps::JsonWriter;
@@ -263,8 +264,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind < argc) {
-        std::fprintf(stderr, "scanout-info: unexpected argument '%s'\n", argv[optind]);
+    if (scanout::apps::extraArguments("scanout-info", argc, argv, optind)) {
         usage(stderr);
         return 2;
     }

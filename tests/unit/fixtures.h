@@ -39,6 +39,22 @@ inline scanout::PlaneInfo plane(uint32_t id, scanout::PlaneType type, uint32_t p
     return p;
 }
 
+inline scanout::ConnectorInfo connector(uint32_t id, uint32_t type, const char *name,
+                                        scanout::ConnectorStatus status,
+                                        std::vector<uint32_t> encoders,
+                                        std::vector<scanout::ModeInfo> modes)
+{
+    scanout::ConnectorInfo c;
+    c.id = id;
+    c.type = type;
+    c.typeId = 1;
+    c.name = name;
+    c.status = status;
+    c.encoders = std::move(encoders);
+    c.modes = std::move(modes);
+    return c;
+}
+
 /*
  * A board-like device: HDMI-A-1 (connected, routed to CRTC 41 at start),
  * DSI-1 (connected, not routed) and DP-1 (disconnected). Two CRTCs, each
@@ -56,38 +72,18 @@ inline scanout::Snapshot board()
                {42, 1, 0, 0, 0, std::nullopt, 256}};
     s.encoders = {{31, 41, 0b01}, {32, 0, 0b10}, {33, 0, 0b11}};
 
-    ConnectorInfo hdmi;
-    hdmi.id = 51;
-    hdmi.type = 11;
-    hdmi.typeId = 1;
-    hdmi.name = "HDMI-A-1";
-    hdmi.status = ConnectorStatus::Connected;
+    ConnectorInfo hdmi = connector(51, 11, "HDMI-A-1", ConnectorStatus::Connected, {31},
+                                   {mode(1920, 1080, 148500, 2200, 1125, true),       // 60 Hz
+                                    mode(1920, 1080, 148352, 2200, 1125),             // 59.94 Hz
+                                    mode(1920, 1080, 74250, 2640, 1125),              // 25 Hz
+                                    mode(1920, 1080, 74250, 2200, 1125, false, true), // 1080i60
+                                    mode(1280, 720, 74250, 1650, 750),                // 60 Hz
+                                    mode(1280, 720, 74250, 1980, 750)});              // 50 Hz
     hdmi.encoderId = 31;
     hdmi.crtcId = 41;
-    hdmi.encoders = {31};
-    hdmi.modes = {mode(1920, 1080, 148500, 2200, 1125, true),       // 60 Hz
-                  mode(1920, 1080, 148352, 2200, 1125),             // 59.94 Hz
-                  mode(1920, 1080, 74250, 2640, 1125),              // 25 Hz
-                  mode(1920, 1080, 74250, 2200, 1125, false, true), // 1080i60
-                  mode(1280, 720, 74250, 1650, 750),                // 60 Hz
-                  mode(1280, 720, 74250, 1980, 750)};               // 50 Hz
-
-    ConnectorInfo dsi;
-    dsi.id = 52;
-    dsi.type = 16;
-    dsi.typeId = 1;
-    dsi.name = "DSI-1";
-    dsi.status = ConnectorStatus::Connected;
-    dsi.encoders = {32};
-    dsi.modes = {mode(800, 480, 33000, 1056, 525)};
-
-    ConnectorInfo dp;
-    dp.id = 53;
-    dp.type = 10;
-    dp.typeId = 1;
-    dp.name = "DP-1";
-    dp.status = ConnectorStatus::Disconnected;
-    dp.encoders = {33};
+    ConnectorInfo dsi = connector(52, 16, "DSI-1", ConnectorStatus::Connected, {32},
+                                  {mode(800, 480, 33000, 1056, 525)});
+    ConnectorInfo dp = connector(53, 10, "DP-1", ConnectorStatus::Disconnected, {33}, {});
 
     s.connectors = {dp, hdmi, dsi};
 
