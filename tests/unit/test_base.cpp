@@ -141,6 +141,48 @@ static void test_loop_signals_through_signalfd()
     TEST_ASSERT_FALSE(sigismember(&after, SIGUSR1));
 }
 
+static void test_loop_exit_before_run_counts()
+{
+    auto loop = EventLoop::create();
+    TEST_ASSERT_TRUE(loop.ok());
+    (*loop)->exit(3);
+    TEST_ASSERT_EQUAL_INT(3, (*loop)->run());
+    /* The request is used up: the next run waits for a new one. */
+    (*loop)->post([&] { (*loop)->exit(4); });
+    TEST_ASSERT_EQUAL_INT(4, (*loop)->run());
+}
+
+static void test_loop_removing_a_signal_consumes_what_is_queued()
+{
+    auto loop = EventLoop::create();
+    TEST_ASSERT_TRUE(loop.ok());
+    Result<EventLoop::Id> id = (*loop)->addSignal(SIGUSR2, [] {});
+    TEST_ASSERT_TRUE(id.ok());
+    /* Queued but never dispatched; unblocking it as is would kill the process. */
+    raise(SIGUSR2);
+    (*loop)->remove(*id);
+    sigset_t pending;
+    sigpending(&pending);
+    TEST_ASSERT_FALSE(sigismember(&pending, SIGUSR2));
+}
+
+static void test_loop_signal_callback_may_remove_itself()
+{
+    auto loop = EventLoop::create();
+    TEST_ASSERT_TRUE(loop.ok());
+    int calls = 0;
+    Result<EventLoop::Id> id(0);
+    id = (*loop)->addSignal(SIGUSR1, [&] {
+        calls++;
+        (*loop)->remove(*id);
+        (*loop)->exit(0);
+    });
+    TEST_ASSERT_TRUE(id.ok());
+    raise(SIGUSR1);
+    TEST_ASSERT_EQUAL_INT(0, (*loop)->run());
+    TEST_ASSERT_EQUAL_INT(1, calls);
+}
+
 int main()
 {
     UNITY_BEGIN();
@@ -150,5 +192,8 @@ int main()
     RUN_TEST(test_loop_timers);
     RUN_TEST(test_loop_fd_source_and_remove);
     RUN_TEST(test_loop_signals_through_signalfd);
+    RUN_TEST(test_loop_exit_before_run_counts);
+    RUN_TEST(test_loop_removing_a_signal_consumes_what_is_queued);
+    RUN_TEST(test_loop_signal_callback_may_remove_itself);
     return UNITY_END();
 }

@@ -49,7 +49,7 @@ public:
     /** Runs \a callback at the start of the next loop iteration. */
     void post(Callback callback);
 
-    /** Dispatches until exit() is called; returns the exit code. */
+    /** Dispatches until exit() is called (or was, before run()); returns its code. */
     int run();
     void exit(int code);
 
@@ -66,7 +66,7 @@ private:
     std::map<Id, std::unique_ptr<Source>> sources_;
     std::vector<Callback> posted_;
     Id nextId_ = 1;
-    bool running_ = false;
+    bool quit_ = false;
     int exitCode_ = 0;
     std::vector<int> signals_;
     struct SavedMask;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <scanout/event_loop.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -129,10 +130,15 @@ Result<EventLoop::Id> EventLoop::addSignal(int signal, Callback callback)
     /* Block first, so a signal arriving now is queued for the signalfd. */
     signals_.push_back(signal);
     updateSignalMask();
+    auto undo = [&](Error error) {
+        signals_.erase(std::find(signals_.begin(), signals_.end(), signal));
+        updateSignalMask();
+        return error;
+    };
 
     UniqueFd fd(signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
     if (!fd.isValid())
-        return makeError(errno, "signalfd for signal %d (%s)", signal, strsignal(signal));
+        return undo(makeError(errno, "signalfd for signal %d (%s)", signal, strsignal(signal)));
 
     auto source = std::make_unique<Source>();
     source->kind = Source::Kind::Signal;
@@ -140,7 +146,10 @@ Result<EventLoop::Id> EventLoop::addSignal(int signal, Callback callback)
     source->owned = std::move(fd);
     source->signal = signal;
     source->onEvent = std::move(callback);
-    return addSource(std::move(source), EPOLLIN);
+    Result<Id> id = addSource(std::move(source), EPOLLIN);
+    if (!id)
+        return undo(id.error());
+    return id;
 }
 
 void EventLoop::remove(Id id)
@@ -150,7 +159,20 @@ void EventLoop::remove(Id id)
         return;
     epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, it->second->fd, nullptr);
     if (it->second->kind == Source::Kind::Signal) {
-        std::erase(signals_, it->second->signal);
+        int sig = it->second->signal;
+        signals_.erase(std::find(signals_.begin(), signals_.end(), sig));
+        if (std::find(signals_.begin(), signals_.end(), sig) == signals_.end()) {
+            /*
+             * Consume what is still queued for us before unblocking: a second
+             * Ctrl-C must not kill the process halfway through its cleanup.
+             */
+            sigset_t one;
+            sigemptyset(&one);
+            sigaddset(&one, sig);
+            timespec zero{};
+            while (sigtimedwait(&one, nullptr, &zero) == sig) {
+            }
+        }
         updateSignalMask();
     }
     sources_.erase(it);
@@ -178,11 +200,10 @@ void EventLoop::dispatchPosted()
 
 int EventLoop::run()
 {
-    running_ = true;
-    exitCode_ = 0;
     epoll_event events[16];
 
-    while (running_) {
+    /* An exit() asked for before run() (e.g. from a setup callback) still counts. */
+    while (!quit_) {
         int n = epoll_wait(epoll_.get(), events, 16, -1);
         if (n < 0) {
             if (errno == EINTR)
@@ -191,7 +212,7 @@ int EventLoop::run()
             return 1;
         }
 
-        for (int i = 0; i < n && running_; i++) {
+        for (int i = 0; i < n && !quit_; i++) {
             Id id = events[i].data.u64;
             if (id == 0) {
                 dispatchPosted();
@@ -205,9 +226,12 @@ int EventLoop::run()
             Source &source = *it->second;
 
             switch (source.kind) {
-            case Source::Kind::Fd:
-                source.onFd(events[i].events);
+            case Source::Kind::Fd: {
+                /* A copy: the callback may remove its own source. */
+                FdCallback cb = source.onFd;
+                cb(events[i].events);
                 break;
+            }
             case Source::Kind::Timer: {
                 uint64_t expirations;
                 if (read(source.fd, &expirations, sizeof(expirations)) < 0)
@@ -220,9 +244,11 @@ int EventLoop::run()
             }
             case Source::Kind::Signal: {
                 signalfd_siginfo info;
-                while (read(source.fd, &info, sizeof(info)) == sizeof(info)) {
+                for (;;) {
+                    /* Looked up each time: a callback may remove the source. */
                     auto still = sources_.find(id);
-                    if (still == sources_.end())
+                    if (still == sources_.end() ||
+                        read(still->second->fd, &info, sizeof(info)) != sizeof(info))
                         break;
                     Callback cb = still->second->onEvent;
                     cb();
@@ -232,13 +258,14 @@ int EventLoop::run()
             }
         }
     }
-    return exitCode_;
+    quit_ = false;
+    return std::exchange(exitCode_, 0);
 }
 
 void EventLoop::exit(int code)
 {
     exitCode_ = code;
-    running_ = false;
+    quit_ = true;
 }
 
 } /* namespace scanout */
