@@ -101,7 +101,9 @@ public:
 
     Slot current_, pending_, queued_;
 
-    std::vector<EventLoop::Id> sources_;
+    EventLoop::Id drmSource_ = 0;
+    std::vector<EventLoop::Id> signalSources_;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     std::optional<EventLoop::Id> retryTimer_;
     RenderCallback render_;
     PresentCallback present_;
@@ -150,7 +152,12 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
         return mode.error();
     mode_ = *mode;
 
-    Result<uint32_t> crtc = selectCrtc(snapshot_, connector_);
+    /* CRTCs driving other connectors stay theirs: taking one would steal that display. */
+    std::vector<uint32_t> busy;
+    for (const ConnectorInfo &c : snapshot_.connectors)
+        if (c.id != connector_.id && c.crtcId)
+            busy.push_back(c.crtcId);
+    Result<uint32_t> crtc = selectCrtc(snapshot_, connector_, busy);
     if (!crtc)
         return crtc.error();
     crtcId_ = *crtc;
@@ -207,7 +214,7 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
     Result<EventLoop::Id> drm = loop_.addFd(fd, EPOLLIN, [this](uint32_t) { onDrmReadable(); });
     if (!drm)
         return drm.error();
-    sources_.push_back(*drm);
+    drmSource_ = *drm;
 
     if (options.handleSignals) {
         for (int sig : {SIGINT, SIGTERM}) {
@@ -218,7 +225,7 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
             });
             if (!id)
                 return id.error();
-            sources_.push_back(*id);
+            signalSources_.push_back(*id);
         }
     }
     return {};
@@ -242,7 +249,8 @@ Result<void> Display::Impl::start()
     if (modesetDone_)
         return makeError(EALREADY, "display on %s already started", connector_.name.c_str());
 
-    vt_ = VtGraphicsMode::enter();
+    if (!vt_)
+        vt_ = VtGraphicsMode::enter();
 
     Result<Slot> first = renderFrame(0);
     if (!first)
@@ -261,12 +269,18 @@ Result<void> Display::Impl::start()
     uint64_t now = monotonicNs();
     stats_.framesPresented = 1;
     stats_.firstFlipNs = stats_.lastFlipNs = now;
+    nextFrame_ = 1;
+    running_ = true;
+    /* The app may stop() from here, after its first frame. */
     if (present_)
         present_({0, 0, now});
 
-    nextFrame_ = 1;
-    running_ = true;
-    loop_.post([this] { renderNext(); });
+    /* The loop may outlive this display: the posted call checks it still exists. */
+    std::weak_ptr<bool> alive = alive_;
+    loop_.post([this, alive] {
+        if (alive.lock())
+            renderNext();
+    });
     return {};
 }
 
@@ -344,9 +358,10 @@ void Display::Impl::onDrmReadable()
                                                         static_cast<uint64_t>(usec) * 1000u);
     };
     /* A failure here means the event stream is lost: fatal for this device. */
+    errno = 0;
     if (drmHandleEvent(device_->fd(), &ctx) < 0)
-        fail(makeError(errno, "drmHandleEvent on %s (fd %d)", device_->path().c_str(),
-                       device_->fd()));
+        fail(makeError(errno ? errno : EIO, "drmHandleEvent on %s (fd %d): event stream lost",
+                       device_->path().c_str(), device_->fd()));
 }
 
 void Display::Impl::onFlip(uint64_t sequence, uint64_t timestampNs)
@@ -449,10 +464,11 @@ Display::Impl::~Impl()
     running_ = false;
     render_ = nullptr;
     present_ = nullptr;
+    alive_.reset();
     if (retryTimer_)
         loop_.remove(*retryTimer_);
-    for (EventLoop::Id id : sources_)
-        loop_.remove(id);
+    if (drmSource_)
+        loop_.remove(drmSource_);
 
     if (device_ && surface_) {
         drainPendingFlip();
@@ -468,6 +484,10 @@ Display::Impl::~Impl()
     io_.reset();
     vt_.reset();
     device_.reset();
+
+    /* Last: until the display and VT are back, SIGINT/SIGTERM stay blocked. */
+    for (EventLoop::Id id : signalSources_)
+        loop_.remove(id);
 }
 
 Display::Display() = default;

@@ -24,13 +24,13 @@ std::unique_ptr<VtGraphicsMode> VtGraphicsMode::enter()
         return nullptr;
     }
 
-    std::unique_ptr<VtGraphicsMode> vt(new VtGraphicsMode());
-    vt->fd_ = fd;
-    vt->savedMode_ = mode;
     if (mode != KD_GRAPHICS && ioctl(fd, KDSETMODE, KD_GRAPHICS) < 0) {
         LOG_WARN("KDSETMODE KD_GRAPHICS on stdin (VT %d): %s", state.v_active, strerror(errno));
         return nullptr;
     }
+    std::unique_ptr<VtGraphicsMode> vt(new VtGraphicsMode());
+    vt->fd_ = fd;
+    vt->savedMode_ = mode;
     LOG_DEBUG("VT %d switched to KD_GRAPHICS", state.v_active);
     return vt;
 }
