@@ -84,6 +84,7 @@ Result<std::unique_ptr<EglDisplay>> EglDisplay::create(gbm_device *gbm)
         d->dpy_ = EGL_NO_DISPLAY;
         return err;
     }
+    d->version_ = major * 10 + minor;
     const char *exts = eglQueryString(d->dpy_, EGL_EXTENSIONS);
     d->extensions_ = exts ? exts : "";
     LOG_DEBUG("EGL %d.%d, %s", major, minor, eglQueryString(d->dpy_, EGL_VENDOR));
@@ -158,7 +159,16 @@ EglContext::~EglContext()
 Result<std::unique_ptr<EglSurface>> EglSurface::create(const EglDisplay &display, EGLConfig config,
                                                        gbm_surface *window)
 {
-    EGLSurface s = eglCreatePlatformWindowSurface(display.get(), config, window, nullptr);
+    /* The EGL 1.5 entry point on 1.5 displays, the EXT one on 1.4 stacks. */
+    EGLSurface s = EGL_NO_SURFACE;
+    if (display.version() >= 15) {
+        s = eglCreatePlatformWindowSurface(display.get(), config, window, nullptr);
+    } else {
+        auto create = reinterpret_cast<PFNEGLCREATEPLATFORMWINDOWSURFACEEXTPROC>(
+            eglGetProcAddress("eglCreatePlatformWindowSurfaceEXT"));
+        if (create)
+            s = create(display.get(), config, window, nullptr);
+    }
     if (s == EGL_NO_SURFACE)
         return eglFailure("eglCreatePlatformWindowSurface on the GBM surface");
     return std::unique_ptr<EglSurface>(new EglSurface(display.get(), s));
@@ -196,9 +206,11 @@ RenderSurface::create(int drmFd, uint32_t width, uint32_t height, const FormatCh
 {
     std::unique_ptr<RenderSurface> rs(new RenderSurface());
 
+    errno = 0;
     rs->gbm_.reset(gbm_create_device(drmFd));
     if (!rs->gbm_)
-        return makeError(errno, "gbm_create_device on fd %d", drmFd);
+        return makeError(errno ? errno : ENODEV, "gbm_create_device on fd %d: no GBM backend",
+                         drmFd);
 
     const uint32_t usage = GBM_BO_USE_SCANOUT | GBM_BO_USE_RENDERING;
     if (!choice.modifiers.empty()) {
@@ -208,9 +220,8 @@ RenderSurface::create(int drmFd, uint32_t width, uint32_t height, const FormatCh
         if (rs->surface_)
             rs->explicitModifiers_ = true;
         else
-            LOG_INFO("GBM surface %ux%u %s with %zu modifiers failed (%s); trying without", width,
-                     height, fourccName(choice.format).c_str(), choice.modifiers.size(),
-                     strerror(errno));
+            LOG_INFO("GBM surface %ux%u %s with %zu modifiers failed; trying without", width,
+                     height, fourccName(choice.format).c_str(), choice.modifiers.size());
     }
     if (!rs->surface_) {
         rs->surface_.reset(gbm_surface_create(rs->gbm_.get(), width, height, choice.format, usage));
@@ -269,7 +280,8 @@ Result<gbm_bo *> RenderSurface::swap()
         return eglFailure("eglSwapBuffers");
     gbm_bo *bo = gbm_surface_lock_front_buffer(surface_.get());
     if (!bo)
-        return makeError(errno, "gbm_surface_lock_front_buffer: no free buffer");
+        return makeError(EBUSY, "gbm_surface_lock_front_buffer: every buffer of the GBM "
+                                "surface is locked");
     return bo;
 }
 

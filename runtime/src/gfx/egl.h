@@ -40,6 +40,8 @@ public:
 
     EGLDisplay get() const { return dpy_; }
     bool hasExtension(const char *name) const;
+    /** EGL version as major * 10 + minor: 15 for EGL 1.5. */
+    int version() const { return version_; }
 
     /** An EGLConfig for window surfaces whose native visual is the GBM \a format. */
     Result<EGLConfig> configForFormat(uint32_t format) const;
@@ -47,6 +49,7 @@ public:
 private:
     EglDisplay() = default;
     EGLDisplay dpy_ = EGL_NO_DISPLAY;
+    int version_ = 0;
     std::string extensions_;
 };
 

@@ -261,9 +261,11 @@ public:
         DrmPtr<drmModeAtomicReq> req(drmModeAtomicAlloc());
         if (!req)
             return -ENOMEM;
+        /* drmModeAtomicAddProperty returns a negative errno itself. */
         for (const PropertyValue &p : props)
-            if (drmModeAtomicAddProperty(req.get(), p.object, p.property, p.value) < 0)
-                return -errno;
+            if (int ret = drmModeAtomicAddProperty(req.get(), p.object, p.property, p.value);
+                ret < 0)
+                return ret;
         int ret = drmModeAtomicCommit(fd_, req.get(), flags, user);
         return ret < 0 ? -errno : 0;
     }

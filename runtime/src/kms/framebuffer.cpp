@@ -31,9 +31,10 @@ Framebuffer::~Framebuffer()
         drm_mode_closefb arg{id_, 0};
         if (drmIoctl(fd_, DRM_IOCTL_MODE_CLOSEFB, &arg) == 0)
             return;
-        if (errno != EINVAL && errno != ENOTTY)
+        if (errno == EINVAL || errno == ENOTTY)
+            closeFbMissing = true;
+        else
             LOG_WARN("CLOSEFB framebuffer %u on fd %d: %s", id_, fd_, strerror(errno));
-        closeFbMissing = true;
     }
     if (drmModeRmFB(fd_, id_) < 0)
         LOG_WARN("RMFB framebuffer %u on fd %d: %s", id_, fd_, strerror(errno));

@@ -47,6 +47,9 @@ public:
     /**
      * Imports dma_buf fds with drmPrimeFDToHandle, adds the framebuffer and
      * closes the GEM handles right away (each distinct handle once).
+     * GEM handles are per open file: a dma_buf exported from a bo that GBM
+     * allocated on this same fd resolves to GBM's own handle, which this
+     * would close under it. Such buffers go through framebufferForBo().
      */
     static Result<std::unique_ptr<Framebuffer>> fromDmaBuf(int fd, const DmaBufDescription &desc,
                                                            bool modifiers);
