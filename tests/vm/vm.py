@@ -75,8 +75,12 @@ for m in $(cat /modules/order); do
 done
 
 job=
+keep=
 for arg in $(cat /proc/cmdline); do
-    case "$arg" in scanout.job=*) job=${arg#scanout.job=} ;; esac
+    case "$arg" in
+    scanout.job=*) job=${arg#scanout.job=} ;;
+    scanout.keep=*) keep=${arg#scanout.keep=} ;;
+    esac
 done
 [ -n "$job" ] || die "no scanout.job= on the kernel command line"
 
@@ -85,6 +89,13 @@ done
 mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=@MSIZE@,cache=loose \
     @HOSTROOT_TAG@ /newroot || die "mount 9p tag @HOSTROOT_TAG@ on /newroot"
 r=/newroot
+# The checkout (scanout.keep) stays visible even where it lives below /tmp
+# or /run, which the tmpfs mounts below would hide: hold it aside, then bind
+# it back on top of them.
+if [ -n "$keep" ]; then
+    mkdir -p /keep
+    mount -o bind "$r$keep" /keep || die "bind $keep (scanout.keep) aside"
+fi
 mount -t proc proc $r/proc || die "mount proc on $r/proc"
 mount -t sysfs sysfs $r/sys || die "mount sysfs on $r/sys"
 mount -t devtmpfs devtmpfs $r/dev || die "mount devtmpfs on $r/dev"
@@ -94,6 +105,10 @@ mount -t devpts -o mode=620,ptmxmode=666 devpts $r/dev/pts
 mount -t tmpfs -o mode=1777 tmpfs $r/tmp || die "mount tmpfs on $r/tmp"
 mount -t tmpfs -o mode=755 tmpfs $r/run || die "mount tmpfs on $r/run"
 mount -t tmpfs -o mode=1777 tmpfs $r/var/tmp
+if [ -n "$keep" ]; then
+    mkdir -p "$r$keep" 2>/dev/null
+    mount -o bind /keep "$r$keep" || die "bind $keep back"
+fi
 # The job dir is mounted last so that it also works below /tmp or /run (the
 # mount point is then created in the fresh tmpfs).  No caching: the host
 # writes files the guest polls for (screenshot handshake).
@@ -140,7 +155,7 @@ export XDG_CACHE_HOME=/tmp/.cache
 export LANG=C.UTF-8
 export TERM=dumb
 export USER=root
-cd @CWD@ || fail "cd @CWD@ failed (note: host /tmp and /run are not visible in the guest)"
+cd @CWD@ || fail "cd @CWD@ failed (note: of host /tmp and /run, only the checkout is visible in the guest)"
 : > "$job/started"
 sh -c @COMMAND@ < /dev/null > "$job/output.log" 2>&1
 echo $? > "$job/status"
@@ -543,8 +558,9 @@ def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
     t0 = time.monotonic()
     jobdir = os.path.abspath(jobdir)
     cwd = os.path.abspath(cwd or os.getcwd())
-    if re.search(r"[\s\"']", jobdir):
-        raise VMError(f"job dir path must not contain spaces or quotes: {jobdir!r}")
+    for what, path in (("job dir", jobdir), ("checkout", REPO)):
+        if re.search(r"[\s\"']", path):
+            raise VMError(f"{what} path must not contain spaces or quotes: {path!r}")
     if isinstance(modprobe, str):
         modprobe = (modprobe,)
     modprobe = tuple(m for item in modprobe for m in item.split(",") if m)
@@ -573,7 +589,8 @@ def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
         os.unlink(monitor_path)
     serial_path = os.path.join(jobdir, "serial.log")
 
-    cmdline = f"console=ttyS0 quiet loglevel=3 panic=-1 scanout.job={jobdir}"
+    cmdline = (f"console=ttyS0 quiet loglevel=3 panic=-1 scanout.job={jobdir} "
+               f"scanout.keep={REPO}")
     if append:
         cmdline += " " + append
     argv = [
