@@ -21,19 +21,19 @@ def main():
     n = args.frames
     demo = os.path.abspath(os.path.join(args.build, "apps", "scanout-demo"))
     measure = os.path.join(REPO, "bench", "measure.py")
-    gst = (f"gst-launch-1.0 -q videotestsrc num-buffers={n} pattern=smpte ! "
-           "video/x-raw,width=1280,height=800 ! kmssink driver-name=virtio_gpu sync=false")
     # kmscube -A (atomic) needs EGL_ANDROID_native_fence_sync, which llvmpipe lacks.
+    # GStreamer's kmssink is left out for now: in this sequence videotestsrc ! kmssink
+    # stops with "Internal data stream error" on virtio-gpu (see the issue notes); it
+    # belongs with the camera path, where it is the peer that matters.
     runs = [
         ("scanout-demo atomic", f"{demo} --frames {n}"),
         ("scanout-demo legacy", f"{demo} --frames {n} --legacy"),
         ("kmscube legacy", f"kmscube -c {n} -v 1280x800"),
-        ("gst kmssink", gst),
     ]
     # Not measured: load LLVM and compile llvmpipe's shaders once, build GStreamer's
     # registry, so no tool pays a first-start cost the others do not.
-    warmup = (f"{demo} --frames 2 > /dev/null 2>&1 < /dev/tty2; kmscube -c 2 > /dev/null 2>&1 "
-              "< /dev/tty2; gst-inspect-1.0 kmssink > /dev/null 2>&1")
+    warmup = (f"{demo} --frames 2 > /dev/null 2>&1 < /dev/tty2; "
+              "kmscube -c 2 > /dev/null 2>&1 < /dev/tty2")
     # kmscube quits when stdin reaches end of file, so every tool gets an idle VT.
     script = warmup + "\n" + "\n".join(f"python3 {measure} '{label}' sh -c \"{cmd}\" < /dev/tty2"
                        for label, cmd in runs)

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Benchmark scanout-demo against the peer tools in one VM run, same frame count:
-# kmscube (legacy and atomic) and GStreamer's kmssink. Not a test: figures only.
+# Benchmark scanout-demo against kmscube in one VM run, same frame count and mode.
+# Not a test: figures only.
 #   bench/run.sh [FRAMES]      default 300 frames at the VM's 1280x800
 set -eu
 cd "$(dirname "$0")/.."

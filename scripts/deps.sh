@@ -2,7 +2,7 @@
 # Install the Debian packages a task needs, skipping those already installed.
 #   scripts/deps.sh build   compiler, CMake and the runtime's -dev packages
 #   scripts/deps.sh vm      QEMU, Debian's kernel, busybox and Mesa for the test VM
-#   scripts/deps.sh bench   the peer tools the benchmark runs (kmscube, GStreamer kmssink)
+#   scripts/deps.sh bench   the peer tool the benchmark runs (kmscube)
 # Several groups may be given at once. Needs root or sudo. docs/dependencies.md says why
 # each package is here.
 set -eu
@@ -12,7 +12,7 @@ for group in "$@"; do
     case "$group" in
     build) packages="$packages g++ make cmake pkg-config python3 libdrm-dev libgbm-dev libegl-dev libgles-dev" ;;
     vm) packages="$packages qemu-system-x86 linux-image-amd64 busybox-static libgl1-mesa-dri libegl-mesa0 libdrm-tests" ;;
-    bench) packages="$packages kmscube gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-bad" ;;
+    bench) packages="$packages kmscube" ;;
     *) echo "deps.sh: unknown group '$group' (build, vm, bench)" >&2; exit 2 ;;
     esac
 done
