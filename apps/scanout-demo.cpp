@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <dirent.h>
 #include <getopt.h>
 #include <set>
 #include <string>
@@ -21,6 +20,7 @@
 #include <scanout/log.h>
 
 #include "common/cli.h"
+#include "common/fd_count.h"
 #include "demo/scene.h"
 
 namespace {
@@ -57,19 +57,6 @@ bool parseCount(const char *text, uint64_t &out)
         return false;
     out = v;
     return true;
-}
-
-int countOpenFds()
-{
-    DIR *dir = opendir("/proc/self/fd");
-    if (!dir)
-        return -1;
-    int n = 0;
-    while (dirent *e = readdir(dir))
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(dir);
-    return n - 1; /* the directory's own fd */
 }
 
 double cpuSeconds()
@@ -158,7 +145,7 @@ int run(const scanout::DisplayOptions &options, uint64_t frames, const std::set<
 
 int main(int argc, char **argv)
 {
-    int fdsAtStart = countOpenFds();
+    int fdsAtStart = scanout::apps::countOpenFds();
 
     static const option longOptions[] = {
         {"frames", required_argument, nullptr, 'n'},
@@ -231,7 +218,7 @@ int main(int argc, char **argv)
                     static_cast<unsigned long long>(summary.missed), summary.mode.c_str());
     }
 
-    int fdsAtExit = countOpenFds();
+    int fdsAtExit = scanout::apps::countOpenFds();
     std::printf("scanout-demo: open fds at start %d, at exit %d\n", fdsAtStart, fdsAtExit);
     if (fdsAtExit != fdsAtStart) {
         std::fprintf(stderr, "scanout-demo: %d file descriptors leaked\n", fdsAtExit - fdsAtStart);

@@ -11,13 +11,13 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <dirent.h>
 #include <fcntl.h>
 #include <xf86drm.h>
 
 #include <scanout/device.h>
 #include <scanout/select.h>
 
+#include "common/fd_count.h"
 #include "kms/commit.h"
 #include "kms/framebuffer.h"
 #include "kms/properties.h"
@@ -25,19 +25,6 @@
 using namespace scanout;
 
 namespace {
-
-int countOpenFds()
-{
-    DIR *dir = opendir("/proc/self/fd");
-    if (!dir)
-        return -1;
-    int n = 0;
-    while (dirent *e = readdir(dir))
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(dir);
-    return n - 1;
-}
 
 void fill(const DumbBuffer &buf, uint32_t w, uint32_t h, bool vertical, uint32_t a, uint32_t b)
 {
@@ -144,9 +131,9 @@ int run()
 
 int main()
 {
-    int start = countOpenFds();
+    int start = apps::countOpenFds();
     int status = run();
-    int end = countOpenFds();
+    int end = apps::countOpenFds();
     std::printf("fb_sources: open fds at start %d, at exit %d\n", start, end);
     return status;
 }
