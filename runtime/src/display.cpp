@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 #include <scanout/display.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <optional>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/epoll.h>
 #include <xf86drm.h>
@@ -18,6 +21,7 @@
 
 #include "base/console.h"
 #include "gfx/egl.h"
+#include "gfx/quad.h"
 #include "kms/commit.h"
 #include "kms/framebuffer.h"
 #include "kms/properties.h"
@@ -33,7 +37,7 @@ uint64_t monotonicNs()
     return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-const Framebuffer *framebufferOf(gbm_bo *bo)
+const Framebuffer *boFramebuffer(gbm_bo *bo)
 {
     /* Set by framebufferForBo() before a bo is ever queued. */
     return static_cast<const Framebuffer *>(gbm_bo_get_user_data(bo));
@@ -64,16 +68,58 @@ public:
         gbm_bo *bo = nullptr;
         uint64_t frame = 0;
     };
+
+    /*
+     * A buffer known by id: imported from someone's dma_buf (fds borrowed)
+     * or allocated here (memory and fds owned). The framebuffer and the GL
+     * texture are made on first use and kept: never once per frame. An
+     * import that failed is remembered, not retried every frame.
+     */
+    struct Buffer {
+        DmaBufDescription desc;
+        std::unique_ptr<DumbBuffer> memory;
+        std::vector<UniqueFd> fds;
+        std::unique_ptr<Framebuffer> fb;
+        std::optional<Error> fbError;
+        std::unique_ptr<DmaBufTexture> texture;
+    };
+
+    /*
+     * A plane showing app buffers. Each buffer id is in at most one of the
+     * three states: queued (given, not yet committed), pending (committed,
+     * flip not completed) and current (on screen). It goes back to the app
+     * only when it leaves current, or when a newer one replaces it in queued.
+     */
+    struct Layer {
+        LayerOptions options;
+        LayerEvents events;
+        uint32_t planeId = 0;
+        bool primary = false;
+        uint32_t queued = 0, pending = 0, current = 0;
+        /** What the next commit shows. */
+        uint32_t next() const { return queued ? queued : current; }
+    };
+
     /* Draws, swaps and makes sure the new front bo has a framebuffer. */
     Result<Slot> renderFrame(uint64_t frame);
-    void renderNext();
-    void submitQueued();
+    /* Commits what changed, drawing a GL frame first if one is due. */
+    void commitChanges();
+    void scheduleCommit();
     void onDrmReadable();
     void onFlip(uint64_t sequence, uint64_t timestampNs);
+    void notifyPresent(const FrameInfo &info);
     void fail(Error error);
     void drainPendingFlip();
     void restore();
-    OutputState stateFor(uint32_t fbId, bool modeset) const;
+    /* Whether the GL-drawn primary plane is visible, not covered by a layer. */
+    bool glVisible() const;
+    /* The state showing each layer's next buffer; \a probe overrides one layer's. */
+    Result<OutputState> stateFor(bool modeset, const Layer *probe = nullptr,
+                                 uint32_t probeBuffer = 0) const;
+    Result<const Framebuffer *> framebufferOf(uint32_t buffer);
+    PlaneState layerPlaneState(const Layer &layer, uint32_t buffer) const;
+    Result<Layer *> findLayer(uint32_t layer);
+    Result<Buffer *> findBuffer(uint32_t buffer);
 
     EventLoop &loop_;
     DisplayOptions options_;
@@ -100,6 +146,14 @@ public:
     std::unique_ptr<RenderSurface> surface_;
 
     Slot current_, pending_, queued_;
+    std::map<uint32_t, Buffer> buffers_;
+    std::map<uint32_t, Layer> layers_;
+    uint32_t nextBufferId_ = 1, nextLayerId_ = 1;
+    /* A second open file of the device for allocateBuffer(): its GEM handles never alias ours. */
+    UniqueFd allocFd_;
+    bool flipPending_ = false;
+    bool needsRender_ = true;
+    bool commitPosted_ = false;
 
     EventLoop::Id drmSource_ = 0;
     std::vector<EventLoop::Id> signalSources_;
@@ -107,6 +161,8 @@ public:
     std::optional<EventLoop::Id> retryTimer_;
     RenderCallback render_;
     PresentCallback present_;
+    std::vector<PresentCallback> listeners_;
+    std::unique_ptr<TextureQuad> quad_;
 
     uint64_t nextFrame_ = 0;
     bool running_ = false;
@@ -231,16 +287,79 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
     return {};
 }
 
-OutputState Display::Impl::stateFor(uint32_t fbId, bool modeset) const
+bool Display::Impl::glVisible() const
+{
+    for (const auto &[id, layer] : layers_)
+        if (layer.primary && layer.next())
+            return false;
+    return true;
+}
+
+PlaneState Display::Impl::layerPlaneState(const Layer &layer, uint32_t buffer) const
+{
+    const Buffer &b = buffers_.at(buffer);
+    PlaneState p;
+    p.planeId = layer.planeId;
+    p.fbId = b.fb ? b.fb->id() : 0;
+    Rect src = layer.options.source.empty() ? Rect{0, 0, b.desc.width, b.desc.height}
+                                            : layer.options.source;
+    Rect dst = layer.options.destination.empty() ? Rect{0, 0, mode_.hdisplay, mode_.vdisplay}
+                                                 : layer.options.destination;
+    p.srcX = static_cast<uint32_t>(src.x) << 16;
+    p.srcY = static_cast<uint32_t>(src.y) << 16;
+    p.srcW = src.width << 16;
+    p.srcH = src.height << 16;
+    p.crtcX = dst.x;
+    p.crtcY = dst.y;
+    p.crtcW = dst.width;
+    p.crtcH = dst.height;
+    return p;
+}
+
+Result<OutputState> Display::Impl::stateFor(bool modeset, const Layer *probe,
+                                            uint32_t probeBuffer) const
 {
     OutputState state;
     state.crtcId = crtcId_;
     state.connectorId = connector_.id;
     state.active = true;
     state.mode = mode_;
-    state.planes.push_back(fullScreenPlane(primaryPlaneId_, fbId, mode_.hdisplay, mode_.vdisplay));
+
+    auto nextOf = [&](const Layer &layer) { return &layer == probe ? probeBuffer : layer.next(); };
+
+    /* The primary plane first: a layer covering it, else the GL frame. */
+    const Layer *onPrimary = nullptr;
+    for (const auto &[id, layer] : layers_)
+        if (layer.primary && nextOf(layer))
+            onPrimary = &layer;
+    if (onPrimary) {
+        state.planes.push_back(layerPlaneState(*onPrimary, nextOf(*onPrimary)));
+    } else {
+        gbm_bo *bo = queued_.bo ? queued_.bo : current_.bo;
+        if (!bo)
+            return makeError(ENODATA, "CRTC %u: no GL frame drawn yet for primary plane %u",
+                             crtcId_, primaryPlaneId_);
+        state.planes.push_back(fullScreenPlane(primaryPlaneId_, boFramebuffer(bo)->id(),
+                                               mode_.hdisplay, mode_.vdisplay));
+    }
+
+    for (const auto &[id, layer] : layers_) {
+        if (layer.primary)
+            continue;
+        if (uint32_t buffer = nextOf(layer)) {
+            state.planes.push_back(layerPlaneState(layer, buffer));
+        } else {
+            PlaneState off;
+            off.planeId = layer.planeId;
+            state.planes.push_back(off);
+        }
+    }
+
     if (modeset)
-        state.disablePlanes = planesToDisable_;
+        for (uint32_t plane : planesToDisable_)
+            if (std::none_of(state.planes.begin(), state.planes.end(),
+                             [&](const PlaneState &p) { return p.planeId == plane; }))
+                state.disablePlanes.push_back(plane);
     return state;
 }
 
@@ -252,35 +371,46 @@ Result<void> Display::Impl::start()
     if (!vt_)
         vt_ = VtGraphicsMode::enter();
 
-    Result<Slot> first = renderFrame(0);
-    if (!first)
-        return first.error();
-    OutputState state = stateFor(framebufferOf(first->bo)->id(), true);
-    Result<void> r = backend_->commit(state, CommitKind::Test, nullptr);
-    if (r)
-        r = backend_->commit(state, CommitKind::Modeset, nullptr);
-    if (!r) {
-        surface_->release(first->bo);
-        return r.error();
+    /* testLayer() may have drawn frame 0 already. */
+    if (glVisible() && !queued_.bo && !current_.bo) {
+        Result<Slot> first = renderFrame(0);
+        if (!first)
+            return first.error();
+        queued_ = *first;
     }
+    Result<OutputState> state = stateFor(true);
+    Result<void> r = state ? Result<void>() : Result<void>(state.error());
+    if (r)
+        r = backend_->commit(*state, CommitKind::Test, nullptr);
+    if (r)
+        r = backend_->commit(*state, CommitKind::Modeset, nullptr);
+    if (!r)
+        return r.error();
     modesetDone_ = true;
-    current_ = *first;
 
     uint64_t now = monotonicNs();
+    if (queued_.bo) {
+        current_ = queued_;
+        queued_ = {};
+    }
+    nextFrame_ = current_.frame + 1;
+    needsRender_ = options_.continuous;
     stats_.framesPresented = 1;
+    stats_.commits = 1;
     stats_.firstFlipNs = stats_.lastFlipNs = now;
-    nextFrame_ = 1;
     running_ = true;
-    /* The app may stop() from here, after its first frame. */
-    if (present_)
-        present_({0, 0, now});
 
-    /* The loop may outlive this display: the posted call checks it still exists. */
-    std::weak_ptr<bool> alive = alive_;
-    loop_.post([this, alive] {
-        if (alive.lock())
-            renderNext();
-    });
+    for (auto &[id, layer] : layers_) {
+        if (!layer.queued)
+            continue;
+        layer.current = std::exchange(layer.queued, 0);
+        if (layer.events.shown)
+            layer.events.shown(layer.current, now);
+    }
+    /* The app may stop() from here, after its first frame. */
+    notifyPresent({current_.frame, 0, now});
+
+    scheduleCommit();
     return {};
 }
 
@@ -294,6 +424,7 @@ Result<Display::Impl::Slot> Display::Impl::renderFrame(uint64_t frame)
     Result<gbm_bo *> bo = surface_->swap();
     if (!bo)
         return bo.error();
+    stats_.framesRendered++;
     bool modifiers = device_->info().caps.addFb2Modifiers && surface_->explicitModifiers();
     if (Result<const Framebuffer *> fb = framebufferForBo(device_->fd(), *bo, modifiers); !fb) {
         surface_->release(*bo);
@@ -302,28 +433,49 @@ Result<Display::Impl::Slot> Display::Impl::renderFrame(uint64_t frame)
     return Slot{*bo, frame};
 }
 
-void Display::Impl::renderNext()
+void Display::Impl::scheduleCommit()
 {
-    if (!running_ || pending_.bo || queued_.bo || failure_)
+    /* Coalesces the calls made from one round of callbacks into one commit. */
+    if (commitPosted_ || !running_)
         return;
-
-    Result<Slot> slot = renderFrame(nextFrame_++);
-    if (!slot)
-        return fail(slot.error());
-    queued_ = *slot;
-    submitQueued();
+    commitPosted_ = true;
+    std::weak_ptr<bool> alive = alive_;
+    loop_.post([this, alive] {
+        if (!alive.lock())
+            return;
+        commitPosted_ = false;
+        commitChanges();
+    });
 }
 
-void Display::Impl::submitQueued()
+void Display::Impl::commitChanges()
 {
-    if (!running_ || !queued_.bo || pending_.bo)
+    if (!running_ || flipPending_ || failure_)
         return;
 
-    Result<void> r =
-        backend_->commit(stateFor(framebufferOf(queued_.bo)->id(), false), CommitKind::Flip, this);
+    if (needsRender_ && !queued_.bo && glVisible()) {
+        Result<Slot> slot = renderFrame(nextFrame_++);
+        if (!slot)
+            return fail(slot.error());
+        queued_ = *slot;
+        needsRender_ = false;
+    }
+    bool layerChanged = std::any_of(layers_.begin(), layers_.end(),
+                                    [](const auto &entry) { return entry.second.queued != 0; });
+    /* Nothing new: no commit, and the display stays idle until something changes. */
+    if (!queued_.bo && !layerChanged)
+        return;
+
+    Result<OutputState> state = stateFor(false);
+    if (!state)
+        return fail(state.error());
+    Result<void> r = backend_->commit(*state, CommitKind::Flip, this);
     if (r) {
-        pending_ = queued_;
-        queued_ = {};
+        flipPending_ = true;
+        stats_.commits++;
+        pending_ = std::exchange(queued_, {});
+        for (auto &[id, layer] : layers_)
+            layer.pending = std::exchange(layer.queued, 0);
         return;
     }
 
@@ -335,13 +487,12 @@ void Display::Impl::submitQueued()
      * refresh later rather than spinning; a flip event retries sooner.
      */
     stats_.busyRetries++;
-    LOG_DEBUG("CRTC %u busy, frame %llu retried next refresh", crtcId_,
-              static_cast<unsigned long long>(queued_.frame));
+    LOG_DEBUG("CRTC %u busy, commit retried next refresh", crtcId_);
     if (retryTimer_)
         return;
     Result<EventLoop::Id> timer = loop_.addTimer(mode_.framePeriodNs(), 0, [this] {
         retryTimer_.reset();
-        submitQueued();
+        commitChanges();
     });
     if (!timer)
         return fail(timer.error());
@@ -366,41 +517,63 @@ void Display::Impl::onDrmReadable()
 
 void Display::Impl::onFlip(uint64_t sequence, uint64_t timestampNs)
 {
-    if (!pending_.bo) {
+    if (!flipPending_) {
         LOG_WARN("CRTC %u: page-flip event with no flip pending", crtcId_);
         return;
     }
+    flipPending_ = false;
 
     /* The old front buffer left the screen: only now may GBM reuse it. */
-    if (current_.bo)
-        surface_->release(current_.bo);
-    current_ = pending_;
-    pending_ = {};
+    if (pending_.bo) {
+        if (current_.bo)
+            surface_->release(current_.bo);
+        current_ = std::exchange(pending_, {});
+    }
 
     /*
-     * Missed flips: refresh periods the previous frame stayed up for. The
-     * vblank sequence says it exactly; drivers without vblank counters
-     * (virtio-gpu, some SPI panels) report 0, so fall back to timestamps.
+     * Missed flips: refresh periods the previous frame stayed up for while
+     * animating. The vblank sequence says it exactly; drivers without
+     * vblank counters (virtio-gpu, some SPI panels) report 0, so fall back
+     * to timestamps. An idle display misses nothing.
      */
-    if (sequence && lastSequence_ && sequence > lastSequence_) {
-        stats_.missedFlips += sequence - lastSequence_ - 1;
-    } else if (timestampNs > stats_.lastFlipNs) {
-        uint64_t period = mode_.framePeriodNs();
-        uint64_t periods = (timestampNs - stats_.lastFlipNs + period / 2) / period;
-        if (periods > 1)
-            stats_.missedFlips += periods - 1;
+    if (options_.continuous) {
+        if (sequence && lastSequence_ && sequence > lastSequence_) {
+            stats_.missedFlips += sequence - lastSequence_ - 1;
+        } else if (timestampNs > stats_.lastFlipNs) {
+            uint64_t period = mode_.framePeriodNs();
+            uint64_t periods = (timestampNs - stats_.lastFlipNs + period / 2) / period;
+            if (periods > 1)
+                stats_.missedFlips += periods - 1;
+        }
     }
     lastSequence_ = sequence;
     stats_.lastFlipNs = timestampNs;
     stats_.framesPresented++;
 
-    if (present_)
-        present_({current_.frame, sequence, timestampNs});
+    /* Same rule for layers: a buffer goes back only once it is off the screen. */
+    for (auto &[id, layer] : layers_) {
+        if (!layer.pending)
+            continue;
+        uint32_t old = std::exchange(layer.current, std::exchange(layer.pending, 0));
+        if (old && old != layer.current && layer.events.released)
+            layer.events.released(old, false);
+        if (layer.events.shown)
+            layer.events.shown(layer.current, timestampNs);
+    }
 
-    if (queued_.bo)
-        submitQueued();
-    else
-        renderNext();
+    notifyPresent({current_.frame, sequence, timestampNs});
+
+    if (options_.continuous)
+        needsRender_ = true;
+    commitChanges();
+}
+
+void Display::Impl::notifyPresent(const FrameInfo &info)
+{
+    for (const PresentCallback &listener : listeners_)
+        listener(info);
+    if (present_)
+        present_(info);
 }
 
 void Display::Impl::fail(Error error)
@@ -416,7 +589,7 @@ void Display::Impl::drainPendingFlip()
 {
     /* Let the last flip land, so its buffer can be released and the restore is not EBUSY. */
     int waitedMs = 0;
-    while (pending_.bo && waitedMs < 1000) {
+    while (flipPending_ && waitedMs < 1000) {
         pollfd pfd{device_->fd(), POLLIN, 0};
         int n = poll(&pfd, 1, 50);
         if (n < 0 && errno != EINTR)
@@ -427,7 +600,7 @@ void Display::Impl::drainPendingFlip()
         }
         waitedMs += 50;
     }
-    if (pending_.bo)
+    if (flipPending_)
         LOG_WARN("CRTC %u: last page flip did not complete within 1 s", crtcId_);
 }
 
@@ -458,12 +631,51 @@ void Display::Impl::restore()
         LOG_DEBUG("CRTC %u restored to framebuffer %u", s.id, s.fbId);
 }
 
+Result<Display::Impl::Layer *> Display::Impl::findLayer(uint32_t layer)
+{
+    auto it = layers_.find(layer);
+    if (it == layers_.end())
+        return makeError(ENOENT, "%s: no layer %u", connector_.name.c_str(), layer);
+    return &it->second;
+}
+
+Result<Display::Impl::Buffer *> Display::Impl::findBuffer(uint32_t buffer)
+{
+    auto it = buffers_.find(buffer);
+    if (it == buffers_.end())
+        return makeError(ENOENT, "%s: no buffer %u", connector_.name.c_str(), buffer);
+    return &it->second;
+}
+
+Result<const Framebuffer *> Display::Impl::framebufferOf(uint32_t id)
+{
+    Result<Buffer *> buffer = findBuffer(id);
+    if (!buffer)
+        return buffer.error();
+    Buffer &b = **buffer;
+    if (b.fb)
+        return b.fb.get();
+    if (b.fbError)
+        return *b.fbError;
+    Result<std::unique_ptr<Framebuffer>> fb =
+        Framebuffer::fromDmaBuf(device_->fd(), b.desc, device_->info().caps.addFb2Modifiers);
+    if (!fb) {
+        b.fbError = fb.error();
+        return fb.error();
+    }
+    b.fb = std::move(*fb);
+    LOG_DEBUG("buffer %u: framebuffer %u, %ux%u %s", id, b.fb->id(), b.desc.width, b.desc.height,
+              fourccName(b.desc.format).c_str());
+    return b.fb.get();
+}
+
 Display::Impl::~Impl()
 {
     /* The app's callbacks may capture state that is already gone. */
     running_ = false;
     render_ = nullptr;
     present_ = nullptr;
+    listeners_.clear();
     alive_.reset();
     if (retryTimer_)
         loop_.remove(*retryTimer_);
@@ -476,7 +688,16 @@ Display::Impl::~Impl()
         for (Slot *slot : {&current_, &pending_, &queued_})
             if (slot->bo)
                 surface_->release(slot->bo);
+        /* Textures need their context; framebuffers and memory need the fds. */
+        if (surface_->makeCurrent()) {
+            for (auto &[id, buffer] : buffers_)
+                buffer.texture.reset();
+            quad_.reset();
+        }
     }
+    layers_.clear();
+    buffers_.clear();
+    allocFd_.reset();
 
     /* Bos (and the framebuffers cached on them) go with the surface, before the fd. */
     surface_.reset();
@@ -545,6 +766,246 @@ void Display::setRenderCallback(RenderCallback callback)
 void Display::setPresentCallback(PresentCallback callback)
 {
     impl_->present_ = std::move(callback);
+}
+
+void Display::addPresentListener(PresentCallback callback)
+{
+    impl_->listeners_.push_back(std::move(callback));
+}
+
+Result<uint32_t> Display::importBuffer(const DmaBufDescription &desc)
+{
+    if (desc.planeCount < 1 || desc.planeCount > 4 || !desc.width || !desc.height)
+        return makeError(EINVAL, "import dma_buf %ux%u %s: %u planes", desc.width, desc.height,
+                         fourccName(desc.format).c_str(), desc.planeCount);
+    uint32_t id = impl_->nextBufferId_++;
+    impl_->buffers_[id].desc = desc;
+    return id;
+}
+
+Result<SharedBuffer> Display::allocateBuffer(uint32_t format, uint32_t width, uint32_t height)
+{
+    Impl &d = *impl_;
+    const FormatLayout *layout = formatLayout(format);
+    if (!layout)
+        return makeError(ENOTSUP, "allocate %ux%u %s: format not supported", width, height,
+                         fourccName(format).c_str());
+    if (!d.allocFd_.isValid()) {
+        int fd = ::open(d.device_->path().c_str(), O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+            return makeError(errno, "open %s for buffer allocation", d.device_->path().c_str());
+        d.allocFd_.reset(fd);
+    }
+
+    /*
+     * One dumb buffer holding every plane back to back, rows of plane 0's
+     * pitch: the layout V4L2 uses for single-plane NV12 and friends.
+     */
+    uint32_t rowBytes = (layout->rowBytes(0, width) + 3) & ~3u;
+    uint32_t rows = 0;
+    for (unsigned p = 0; p < layout->planes; p++)
+        rows += (layout->rowBytes(p, width) * layout->rows(p, height) + rowBytes - 1) / rowBytes;
+    Result<std::unique_ptr<DumbBuffer>> memory =
+        DumbBuffer::allocate(d.allocFd_.get(), rowBytes, rows);
+    if (!memory)
+        return memory.error();
+    Result<UniqueFd> fd = (*memory)->exportDmaBuf();
+    if (!fd)
+        return fd.error();
+
+    uint32_t id = d.nextBufferId_++;
+    Impl::Buffer &b = d.buffers_[id];
+    b.memory = std::move(*memory);
+    SharedBuffer out;
+    out.id = id;
+    out.data = b.memory->data();
+    DmaBufDescription &desc = out.dmaBuf;
+    desc.width = width;
+    desc.height = height;
+    desc.format = format;
+    desc.modifier = kModifierLinear;
+    desc.planeCount = layout->planes;
+    uint32_t pitch0 = b.memory->pitch();
+    uint32_t offset = 0;
+    for (unsigned p = 0; p < layout->planes; p++) {
+        /* Chroma rows scale with plane 0's pitch, as V4L2 derives them from bytesperline. */
+        uint32_t pitch = layout->rowBytes(0, width) == 0
+                             ? 0
+                             : static_cast<uint32_t>(uint64_t{pitch0} * layout->rowBytes(p, width) /
+                                                     layout->rowBytes(0, width));
+        desc.planes[p] = {fd->get(), offset, pitch};
+        offset += pitch * layout->rows(p, height);
+    }
+    for (unsigned p = 0; p < layout->planes; p++)
+        out.lengths[p] = static_cast<uint32_t>(b.memory->size());
+    b.fds.push_back(std::move(*fd));
+    b.desc = desc;
+    LOG_DEBUG("buffer %u: allocated %ux%u %s, pitch %u, %zu bytes, dma_buf fd %d", id, width,
+              height, fourccName(format).c_str(), pitch0, b.memory->size(), desc.planes[0].fd);
+    return out;
+}
+
+void Display::removeBuffer(uint32_t buffer)
+{
+    Impl &d = *impl_;
+    auto it = d.buffers_.find(buffer);
+    if (it == d.buffers_.end())
+        return;
+    if (bufferInUse(buffer)) {
+        LOG_WARN("buffer %u is still on a layer of %s: not removed", buffer,
+                 d.connector_.name.c_str());
+        return;
+    }
+    for (auto &[id, layer] : d.layers_)
+        if (layer.queued == buffer)
+            layer.queued = 0;
+    if (it->second.texture && d.surface_->makeCurrent())
+        it->second.texture.reset();
+    d.buffers_.erase(it);
+}
+
+Result<uint32_t> Display::createLayer(const LayerOptions &options, LayerEvents events)
+{
+    Impl &d = *impl_;
+    std::vector<uint32_t> taken;
+    for (const auto &[id, layer] : d.layers_)
+        taken.push_back(layer.planeId);
+
+    const PlaneInfo *plane = nullptr;
+    if (options.planeId) {
+        plane = d.snapshot_.plane(options.planeId);
+        std::optional<uint32_t> index = crtcIndex(d.snapshot_, d.crtcId_);
+        if (!plane || !index || !(plane->possibleCrtcs & (1u << *index)))
+            return makeError(ENOENT, "plane %u cannot be used on CRTC %u (%s)", options.planeId,
+                             d.crtcId_, d.connector_.name.c_str());
+        if (std::find(taken.begin(), taken.end(), plane->id) != taken.end())
+            return makeError(EBUSY, "plane %u already carries a layer", plane->id);
+        if (!planeAccepts(*plane, options.format, options.modifier))
+            return makeError(EINVAL, "plane %u does not take %s with modifier %s", plane->id,
+                             fourccName(options.format).c_str(),
+                             modifierName(options.modifier).c_str());
+    } else {
+        Result<const PlaneInfo *> found =
+            selectLayerPlane(d.snapshot_, d.crtcId_, options.format, options.modifier, taken);
+        if (!found)
+            return found.error();
+        plane = *found;
+    }
+
+    uint32_t id = d.nextLayerId_++;
+    Impl::Layer &layer = d.layers_[id];
+    layer.options = options;
+    layer.events = std::move(events);
+    layer.planeId = plane->id;
+    layer.primary = plane->id == d.primaryPlaneId_;
+    LOG_INFO("layer %u: %s on %s plane %u", id, fourccName(options.format).c_str(),
+             planeTypeName(plane->type), plane->id);
+    return id;
+}
+
+uint32_t Display::layerPlane(uint32_t layer) const
+{
+    auto it = impl_->layers_.find(layer);
+    return it == impl_->layers_.end() ? 0 : it->second.planeId;
+}
+
+bool Display::layerOnPrimary(uint32_t layer) const
+{
+    auto it = impl_->layers_.find(layer);
+    return it != impl_->layers_.end() && it->second.primary;
+}
+
+Result<void> Display::testLayer(uint32_t layerId, uint32_t buffer)
+{
+    Impl &d = *impl_;
+    Result<Impl::Layer *> layer = d.findLayer(layerId);
+    if (!layer)
+        return layer.error();
+    if (Result<const Framebuffer *> fb = d.framebufferOf(buffer); !fb)
+        return fb.error();
+
+    /* The rest of the output as it will be: the GL frame under the layer. */
+    if (!(*layer)->primary && !d.queued_.bo && !d.current_.bo) {
+        Result<Impl::Slot> first = d.renderFrame(0);
+        if (!first)
+            return first.error();
+        d.queued_ = *first;
+    }
+    Result<OutputState> state = d.stateFor(true, *layer, buffer);
+    if (!state)
+        return state.error();
+    Result<void> r = d.backend_->commit(*state, CommitKind::Test, nullptr);
+    if (!r)
+        return makeError(
+            r.error().errnum(), "plane %u showing buffer %u (%ux%u %s): %s", (*layer)->planeId,
+            buffer, d.buffers_.at(buffer).desc.width, d.buffers_.at(buffer).desc.height,
+            fourccName(d.buffers_.at(buffer).desc.format).c_str(), r.error().message().c_str());
+    return {};
+}
+
+Result<void> Display::showBuffer(uint32_t layerId, uint32_t buffer)
+{
+    Impl &d = *impl_;
+    Result<Impl::Layer *> found = d.findLayer(layerId);
+    if (!found)
+        return found.error();
+    if (Result<const Framebuffer *> fb = d.framebufferOf(buffer); !fb)
+        return fb.error();
+    Impl::Layer &layer = **found;
+    uint32_t skipped = std::exchange(layer.queued, buffer);
+    if (skipped && skipped != buffer && layer.events.released)
+        layer.events.released(skipped, true);
+    d.scheduleCommit();
+    return {};
+}
+
+bool Display::bufferInUse(uint32_t buffer) const
+{
+    for (const auto &[id, layer] : impl_->layers_)
+        if (layer.current == buffer || layer.pending == buffer)
+            return true;
+    return false;
+}
+
+Result<BufferTexture> Display::texture(uint32_t buffer)
+{
+    Impl &d = *impl_;
+    Result<Impl::Buffer *> found = d.findBuffer(buffer);
+    if (!found)
+        return found.error();
+    Impl::Buffer &b = **found;
+    if (!b.texture) {
+        if (Result<void> r = d.surface_->makeCurrent(); !r)
+            return r.error();
+        Result<std::unique_ptr<DmaBufTexture>> tex =
+            DmaBufTexture::create(d.surface_->display(), b.desc);
+        if (!tex)
+            return tex.error();
+        b.texture = std::move(*tex);
+    }
+    return BufferTexture{b.texture->name(), b.texture->target()};
+}
+
+Result<void> Display::drawBuffer(uint32_t buffer, const Rect &destination)
+{
+    Result<BufferTexture> tex = texture(buffer);
+    if (!tex)
+        return tex.error();
+    if (!impl_->quad_) {
+        Result<std::unique_ptr<TextureQuad>> quad = TextureQuad::create();
+        if (!quad)
+            return quad.error();
+        impl_->quad_ = std::move(*quad);
+    }
+    Rect dst = destination.empty() ? Rect{0, 0, width(), height()} : destination;
+    impl_->quad_->draw(tex->name, dst, width(), height());
+    return {};
+}
+
+void Display::requestFrame()
+{
+    impl_->needsRender_ = true;
+    impl_->scheduleCommit();
 }
 
 Result<void> Display::start()

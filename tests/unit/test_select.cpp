@@ -298,6 +298,93 @@ static void test_fourcc_and_modifier_names()
     TEST_ASSERT_EQUAL_STRING("BROADCOM:0x6", modifierName(0x0700000000000006ULL));
 }
 
+static void test_layer_plane_prefers_free_overlay()
+{
+    Snapshot s = fixtures::board();
+    const uint32_t nv12 = fourcc('N', 'V', '1', '2');
+    Result<const PlaneInfo *> p = selectLayerPlane(s, 41, nv12, kModifierLinear);
+    TEST_ASSERT_TRUE(p.ok());
+    TEST_ASSERT_EQUAL_UINT(63, (*p)->id);
+
+    /* The overlay taken: NV12 has nowhere to go, XR24 falls back to the primary. */
+    const uint32_t taken[] = {63};
+    p = selectLayerPlane(s, 41, nv12, kModifierLinear, taken);
+    TEST_ASSERT_FALSE(p.ok());
+    TEST_ASSERT_EQUAL_INT(ENOENT, p.error().errnum());
+    TEST_ASSERT_TRUE(p.error().message().find("NV12") != std::string::npos);
+    p = selectLayerPlane(s, 41, kFormatXrgb8888, kModifierLinear, taken);
+    TEST_ASSERT_TRUE(p.ok());
+    TEST_ASSERT_EQUAL_UINT(61, (*p)->id);
+
+    /* Cursor planes never carry a layer, even in a format they take. */
+    p = selectLayerPlane(s, 41, kFormatArgb8888, kModifierLinear, taken);
+    TEST_ASSERT_TRUE(p.ok());
+    TEST_ASSERT_EQUAL_UINT(61, (*p)->id);
+}
+
+static void test_plane_accepts_modifiers()
+{
+    Snapshot s = fixtures::board();
+    const PlaneInfo &primary = s.planes[0];
+    TEST_ASSERT_TRUE(planeAccepts(primary, kFormatXrgb8888, kModifierLinear));
+    TEST_ASSERT_TRUE(planeAccepts(primary, kFormatXrgb8888, 0x0100000000000001ULL));
+    TEST_ASSERT_FALSE(planeAccepts(primary, kFormatXrgb8888, 0x0100000000000002ULL));
+    TEST_ASSERT_TRUE(planeAccepts(primary, kFormatXrgb8888, kModifierInvalid));
+    TEST_ASSERT_FALSE(planeAccepts(primary, fourcc('N', 'V', '1', '2'), kModifierLinear));
+
+    /* Without IN_FORMATS only linear or implicit layouts are safe to assume. */
+    PlaneInfo bare = primary;
+    for (PlaneFormat &f : bare.formats)
+        f.modifiers.clear();
+    TEST_ASSERT_TRUE(planeAccepts(bare, kFormatXrgb8888, kModifierLinear));
+    TEST_ASSERT_FALSE(planeAccepts(bare, kFormatXrgb8888, 0x0100000000000001ULL));
+}
+
+static void test_parse_rect()
+{
+    Result<Rect> r = parseRect("10,-20,640,480");
+    TEST_ASSERT_TRUE(r.ok());
+    TEST_ASSERT_TRUE((*r == Rect{10, -20, 640, 480}));
+    for (const char *bad : {"", "1,2,3", "1,2,3,4,5", "1,2,0,4", "a,2,3,4", "1,2,3,-4", "1,,3,4"}) {
+        r = parseRect(bad);
+        TEST_ASSERT_FALSE(r.ok());
+        TEST_ASSERT_EQUAL_INT(EINVAL, r.error().errnum());
+    }
+}
+
+static void test_fit_rect_keeps_aspect()
+{
+    /* 4:3 into 16:10: pillarboxed, centred. */
+    TEST_ASSERT_TRUE((fitRect(640, 480, {0, 0, 1280, 800}) == Rect{107, 0, 1066, 800}));
+    /* 16:9 into 4:3: letterboxed. */
+    TEST_ASSERT_TRUE((fitRect(1280, 720, {0, 0, 1024, 768}) == Rect{0, 96, 1024, 576}));
+    /* Same aspect: the whole area, offset kept. */
+    TEST_ASSERT_TRUE((fitRect(320, 240, {10, 20, 640, 480}) == Rect{10, 20, 640, 480}));
+    TEST_ASSERT_TRUE(fitRect(0, 240, {0, 0, 640, 480}).empty());
+}
+
+static void test_format_layouts()
+{
+    const FormatLayout *nv12 = formatLayout(kFormatNv12);
+    TEST_ASSERT_NOT_NULL(nv12);
+    TEST_ASSERT_EQUAL_UINT(2, nv12->planes);
+    TEST_ASSERT_EQUAL_UINT(640, nv12->rowBytes(0, 640));
+    TEST_ASSERT_EQUAL_UINT(640, nv12->rowBytes(1, 640));
+    TEST_ASSERT_EQUAL_UINT(240, nv12->rows(1, 480));
+    const FormatLayout *yu12 = formatLayout(kFormatYuv420);
+    TEST_ASSERT_EQUAL_UINT(3, yu12->planes);
+    TEST_ASSERT_EQUAL_UINT(160, yu12->rowBytes(2, 320));
+    TEST_ASSERT_EQUAL_UINT(121, yu12->rows(2, 241));
+    const FormatLayout *nv16 = formatLayout(kFormatNv16);
+    TEST_ASSERT_EQUAL_UINT(480, nv16->rows(1, 480));
+    const FormatLayout *yuyv = formatLayout(kFormatYuyv);
+    TEST_ASSERT_TRUE(yuyv->yuv);
+    TEST_ASSERT_EQUAL_UINT(1280, yuyv->rowBytes(0, 640));
+    TEST_ASSERT_EQUAL_UINT(0, yuyv->rowBytes(1, 640));
+    TEST_ASSERT_FALSE(formatLayout(kFormatXrgb8888)->yuv);
+    TEST_ASSERT_NULL(formatLayout(fourcc('Z', 'Z', 'Z', 'Z')));
+}
+
 int main()
 {
     UNITY_BEGIN();
@@ -322,5 +409,10 @@ int main()
     RUN_TEST(test_primary_plane_prefers_the_one_on_the_crtc);
     RUN_TEST(test_format_choice_and_modifiers);
     RUN_TEST(test_fourcc_and_modifier_names);
+    RUN_TEST(test_layer_plane_prefers_free_overlay);
+    RUN_TEST(test_plane_accepts_modifiers);
+    RUN_TEST(test_parse_rect);
+    RUN_TEST(test_fit_rect_keeps_aspect);
+    RUN_TEST(test_format_layouts);
     return UNITY_END();
 }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include <scanout/dma_buf.h>
 #include <scanout/event_loop.h>
 #include <scanout/kms_types.h>
 #include <scanout/result.h>
@@ -29,6 +30,56 @@ struct DisplayOptions {
     bool keepLastFrame = false;
     /** Stop the loop with exit code 0 on SIGINT and SIGTERM (after restoring). */
     bool handleSignals = true;
+    /**
+     * Draw a new GL frame after every flip (animation). When false, GL
+     * draws only after requestFrame(), and the display flips only when
+     * something changed: an idle screen costs no CPU.
+     */
+    bool continuous = true;
+};
+
+/**
+ * A buffer shown on a KMS plane of its own, beside or instead of the
+ * GL-drawn primary plane: a camera frame scanned out without a copy.
+ */
+struct LayerOptions {
+    uint32_t format = 0;                  /* DRM fourcc of every buffer shown on it */
+    uint64_t modifier = kModifierInvalid; /* kModifierInvalid: implicit layout */
+    /** The part of each buffer to show; empty for all of it (the first buffer's size). */
+    Rect source;
+    /** Where on the output; empty for the whole output. */
+    Rect destination;
+    /** A plane id, or 0 for the first free overlay taking the format, else the primary. */
+    uint32_t planeId = 0;
+};
+
+/** Scanout memory the display allocated and shares as dma_buf (a camera fills it). */
+struct SharedBuffer {
+    uint32_t id = 0;
+    /** The fds stay owned by the display until removeBuffer(). */
+    DmaBufDescription dmaBuf;
+    /** Size of the memory behind each plane's fd. */
+    uint32_t lengths[4] = {};
+    /** CPU view of the memory (plane 0's fd), for the copy fallback. */
+    uint8_t *data = nullptr;
+};
+
+/** A GL texture sampling a buffer through an EGLImage. */
+struct BufferTexture {
+    uint32_t name = 0;
+    /** GL_TEXTURE_EXTERNAL_OES: sample with samplerExternalOES. */
+    uint32_t target = 0;
+};
+
+/** What happened to a buffer shown on a layer. */
+struct LayerEvents {
+    /** It reached the screen with the flip at \a timestampNs (CLOCK_MONOTONIC). */
+    std::function<void(uint32_t buffer, uint64_t timestampNs)> shown;
+    /**
+     * The display no longer uses it: a flip replaced it on screen, or a
+     * newer buffer replaced it before it was shown (\a skipped).
+     */
+    std::function<void(uint32_t buffer, bool skipped)> released;
 };
 
 /** What the page-flip event said about a frame that reached the screen. */
@@ -45,6 +96,10 @@ struct DisplayStats {
     /** Commits refused with EBUSY and retried at the next event. */
     uint64_t busyRetries = 0;
     uint64_t firstFlipNs = 0, lastFlipNs = 0;
+    /** Commits, each one a flip (or the first modeset). */
+    uint64_t commits = 0;
+    /** GL frames drawn. */
+    uint64_t framesRendered = 0;
 };
 
 /**
@@ -85,6 +140,57 @@ public:
     void setRenderCallback(RenderCallback callback);
     /** Called when a frame reached the screen, before the next one is drawn. */
     void setPresentCallback(PresentCallback callback);
+    /** One more present callback, for a component (a camera view) beside the app's own. */
+    void addPresentListener(PresentCallback callback);
+
+    /**
+     * Imports a dma_buf to show on a layer or to sample in GL. Framebuffer
+     * and EGLImage are made on first use, once per buffer. The fds are
+     * borrowed: they stay open until removeBuffer().
+     */
+    Result<uint32_t> importBuffer(const DmaBufDescription &buffer);
+    /**
+     * Allocates scanout memory (a dumb buffer, on a file of its own so GEM
+     * handles never alias) and exports it as dma_buf. Packed formats and
+     * the YUV formats NV12, NV21, NV16, YU12 are supported.
+     */
+    Result<SharedBuffer> allocateBuffer(uint32_t format, uint32_t width, uint32_t height);
+    /** Forgets a buffer; it must not be on a layer. */
+    void removeBuffer(uint32_t buffer);
+
+    /** Reserves a plane for a layer. Returns the layer id. */
+    Result<uint32_t> createLayer(const LayerOptions &options, LayerEvents events);
+    /** The plane a layer is on. */
+    uint32_t layerPlane(uint32_t layer) const;
+    /** Whether the layer covers the GL-drawn primary plane. */
+    bool layerOnPrimary(uint32_t layer) const;
+    /**
+     * Whether the device would show \a buffer on \a layer as configured:
+     * the framebuffer import plus an atomic TEST_ONLY of the whole output.
+     * Legacy KMS cannot test; there the import and the plane's format list
+     * decide. Valid before start().
+     */
+    Result<void> testLayer(uint32_t layer, uint32_t buffer);
+    /**
+     * Shows \a buffer on \a layer with the next flip, as soon as none is
+     * pending. A buffer given before the previous one reached the screen
+     * replaces it (released as skipped): the newest frame wins.
+     */
+    Result<void> showBuffer(uint32_t layer, uint32_t buffer);
+    /** Whether \a buffer is on screen or in a commit not yet completed. */
+    bool bufferInUse(uint32_t buffer) const;
+
+    /** A GL texture of \a buffer, for drawing it in the render callback. */
+    Result<BufferTexture> texture(uint32_t buffer);
+
+    /**
+     * Draws \a buffer stretched over \a destination of the GL frame, through
+     * its texture. Call it from the render callback.
+     */
+    Result<void> drawBuffer(uint32_t buffer, const Rect &destination);
+
+    /** Asks for a GL frame with the next flip (continuous = false). */
+    void requestFrame();
 
     /** Modesets with the first frame (TEST_ONLY first on atomic) and starts the flip loop. */
     Result<void> start();

@@ -29,6 +29,34 @@ inline constexpr uint32_t kFormatXrgb8888 = fourcc('X', 'R', '2', '4');
 inline constexpr uint32_t kFormatArgb8888 = fourcc('A', 'R', '2', '4');
 inline constexpr uint32_t kFormatXbgr8888 = fourcc('X', 'B', '2', '4');
 inline constexpr uint32_t kFormatRgb565 = fourcc('R', 'G', '1', '6');
+inline constexpr uint32_t kFormatBgrx8888 = fourcc('B', 'X', '2', '4');
+inline constexpr uint32_t kFormatBgra8888 = fourcc('B', 'A', '2', '4');
+inline constexpr uint32_t kFormatAbgr8888 = fourcc('A', 'B', '2', '4');
+inline constexpr uint32_t kFormatRgbx8888 = fourcc('R', 'X', '2', '4');
+inline constexpr uint32_t kFormatRgba8888 = fourcc('R', 'A', '2', '4');
+inline constexpr uint32_t kFormatYuyv = fourcc('Y', 'U', 'Y', 'V');
+inline constexpr uint32_t kFormatUyvy = fourcc('U', 'Y', 'V', 'Y');
+inline constexpr uint32_t kFormatNv12 = fourcc('N', 'V', '1', '2');
+inline constexpr uint32_t kFormatNv21 = fourcc('N', 'V', '2', '1');
+inline constexpr uint32_t kFormatNv16 = fourcc('N', 'V', '1', '6');
+inline constexpr uint32_t kFormatYuv420 = fourcc('Y', 'U', '1', '2');
+
+/** How a DRM format lays out its pixels in memory. */
+struct FormatLayout {
+    uint32_t format = 0;
+    uint8_t planes = 1;         /* colour planes: 1 packed, 2 semi-planar, 3 planar */
+    uint8_t hsub = 1, vsub = 1; /* chroma subsampling of planes after the first */
+    uint8_t cpp[3] = {};        /* bytes per pixel of each plane (per pixel pair: 4:2:2 packed) */
+    bool yuv = false;
+
+    /** Bytes per row of plane \a plane, for \a width pixels. */
+    uint32_t rowBytes(unsigned plane, uint32_t width) const;
+    /** Rows of plane \a plane, for \a height pixels. */
+    uint32_t rows(unsigned plane, uint32_t height) const;
+};
+
+/** The layout of \a format, or null for formats scanout does not handle. */
+const FormatLayout *formatLayout(uint32_t format);
 
 /** "XR24" for XRGB8888; non-printable bytes become '?'. Big-endian formats get " (BE)". */
 std::string fourccName(uint32_t format);
@@ -94,6 +122,14 @@ enum class PlaneType { Overlay, Primary, Cursor };
 const char *planeTypeName(PlaneType type);
 
 /** One format a plane accepts, with the modifiers IN_FORMATS lists for it. */
+/** A rectangle in output pixels. */
+struct Rect {
+    int32_t x = 0, y = 0;
+    uint32_t width = 0, height = 0;
+    bool empty() const { return width == 0 || height == 0; }
+    bool operator==(const Rect &) const = default;
+};
+
 struct PlaneFormat {
     uint32_t format = 0;
     std::vector<uint64_t> modifiers; /* empty when the plane has no IN_FORMATS */

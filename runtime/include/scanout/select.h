@@ -69,6 +69,30 @@ struct FormatChoice {
  */
 Result<FormatChoice> chooseFormat(const PlaneInfo &plane, std::span<const uint32_t> preferred);
 
+/**
+ * A plane of \a crtcId that can show buffers of \a format with \a modifier
+ * (kModifierInvalid: implicit layout), for a layer above the GL-drawn
+ * primary: the first free overlay that takes it, else the primary plane,
+ * which the layer then covers. Planes in \a taken are skipped. Whether the
+ * plane can also place and scale the buffer as asked only a TEST_ONLY
+ * commit tells.
+ */
+Result<const PlaneInfo *> selectLayerPlane(const Snapshot &snapshot, uint32_t crtcId,
+                                           uint32_t format, uint64_t modifier,
+                                           std::span<const uint32_t> taken = {});
+
+/** Whether \a plane lists \a format with \a modifier (any layout for kModifierInvalid). */
+bool planeAccepts(const PlaneInfo &plane, uint32_t format, uint64_t modifier);
+
+/** "x,y,w,h" in output pixels; w and h must be non-zero. */
+Result<Rect> parseRect(std::string_view text);
+
+/**
+ * The largest rectangle with the aspect ratio of \a width x \a height that
+ * fits \a area, centred in it.
+ */
+Rect fitRect(uint32_t width, uint32_t height, const Rect &area);
+
 /** Index of \a crtcId in the snapshot, the bit used by possible_crtcs masks. */
 std::optional<uint32_t> crtcIndex(const Snapshot &snapshot, uint32_t crtcId);
 

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include <GLES2/gl2.h>
+#include <GLES2/gl2ext.h>
 
 #include <scanout/log.h>
 
@@ -199,6 +200,93 @@ EglImage::~EglImage()
         reinterpret_cast<PFNEGLDESTROYIMAGEKHRPROC>(eglGetProcAddress("eglDestroyImageKHR"));
     if (destroyImage)
         destroyImage(dpy_, image_);
+}
+
+Result<std::unique_ptr<DmaBufTexture>> DmaBufTexture::create(const EglDisplay &display,
+                                                             const DmaBufDescription &buffer)
+{
+    if (!display.hasExtension("EGL_EXT_image_dma_buf_import"))
+        return makeError(ENOTSUP, "EGL_EXT_image_dma_buf_import is not supported");
+    auto targetTexture = reinterpret_cast<PFNGLEGLIMAGETARGETTEXTURE2DOESPROC>(
+        eglGetProcAddress("glEGLImageTargetTexture2DOES"));
+    const char *glExtensions = reinterpret_cast<const char *>(glGetString(GL_EXTENSIONS));
+    if (!targetTexture || !hasToken(glExtensions, "GL_OES_EGL_image_external"))
+        return makeError(ENOTSUP, "GL_OES_EGL_image_external is not supported");
+    if (buffer.planeCount < 1 || buffer.planeCount > 3)
+        return makeError(EINVAL, "dma_buf %ux%u %s: %u planes (EGL takes 1 to 3)", buffer.width,
+                         buffer.height, fourccName(buffer.format).c_str(), buffer.planeCount);
+
+    bool modifiers = buffer.modifier != kModifierInvalid &&
+                     display.hasExtension("EGL_EXT_image_dma_buf_import_modifiers");
+    static const EGLint planeKeys[3][5] = {
+        {EGL_DMA_BUF_PLANE0_FD_EXT, EGL_DMA_BUF_PLANE0_OFFSET_EXT, EGL_DMA_BUF_PLANE0_PITCH_EXT,
+         EGL_DMA_BUF_PLANE0_MODIFIER_LO_EXT, EGL_DMA_BUF_PLANE0_MODIFIER_HI_EXT},
+        {EGL_DMA_BUF_PLANE1_FD_EXT, EGL_DMA_BUF_PLANE1_OFFSET_EXT, EGL_DMA_BUF_PLANE1_PITCH_EXT,
+         EGL_DMA_BUF_PLANE1_MODIFIER_LO_EXT, EGL_DMA_BUF_PLANE1_MODIFIER_HI_EXT},
+        {EGL_DMA_BUF_PLANE2_FD_EXT, EGL_DMA_BUF_PLANE2_OFFSET_EXT, EGL_DMA_BUF_PLANE2_PITCH_EXT,
+         EGL_DMA_BUF_PLANE2_MODIFIER_LO_EXT, EGL_DMA_BUF_PLANE2_MODIFIER_HI_EXT},
+    };
+    std::vector<EGLint> attribs = {
+        EGL_WIDTH,
+        static_cast<EGLint>(buffer.width),
+        EGL_HEIGHT,
+        static_cast<EGLint>(buffer.height),
+        EGL_LINUX_DRM_FOURCC_EXT,
+        static_cast<EGLint>(buffer.format),
+    };
+    for (uint32_t i = 0; i < buffer.planeCount; i++) {
+        const DmaBufDescription::Plane &p = buffer.planes[i];
+        attribs.insert(attribs.end(),
+                       {planeKeys[i][0], p.fd, planeKeys[i][1], static_cast<EGLint>(p.offset),
+                        planeKeys[i][2], static_cast<EGLint>(p.pitch)});
+        if (modifiers)
+            attribs.insert(attribs.end(),
+                           {planeKeys[i][3], static_cast<EGLint>(buffer.modifier & 0xffffffff),
+                            planeKeys[i][4], static_cast<EGLint>(buffer.modifier >> 32)});
+    }
+    const FormatLayout *layout = formatLayout(buffer.format);
+    if (layout && layout->yuv)
+        attribs.insert(attribs.end(), {EGL_YUV_COLOR_SPACE_HINT_EXT, EGL_ITU_REC601_EXT,
+                                       EGL_SAMPLE_RANGE_HINT_EXT, EGL_YUV_NARROW_RANGE_EXT});
+    attribs.push_back(EGL_NONE);
+
+    Result<std::unique_ptr<EglImage>> image =
+        EglImage::create(display, EGL_LINUX_DMA_BUF_EXT, nullptr, attribs);
+    if (!image)
+        return makeError(image.error().errnum(), "import dma_buf %ux%u %s (fd %d) as EGLImage: %s",
+                         buffer.width, buffer.height, fourccName(buffer.format).c_str(),
+                         buffer.planes[0].fd, image.error().message().c_str());
+
+    std::unique_ptr<DmaBufTexture> tex(new DmaBufTexture());
+    tex->image_ = std::move(*image);
+    GLuint name = 0;
+    glGenTextures(1, &name);
+    tex->texture_ = name;
+    glBindTexture(GL_TEXTURE_EXTERNAL_OES, name);
+    glTexParameteri(GL_TEXTURE_EXTERNAL_OES, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_EXTERNAL_OES, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_EXTERNAL_OES, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_EXTERNAL_OES, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    targetTexture(GL_TEXTURE_EXTERNAL_OES, tex->image_->get());
+    GLenum err = glGetError();
+    glBindTexture(GL_TEXTURE_EXTERNAL_OES, 0);
+    if (err != GL_NO_ERROR)
+        return makeError(0, "glEGLImageTargetTexture2DOES for dma_buf %ux%u %s: GL error 0x%x",
+                         buffer.width, buffer.height, fourccName(buffer.format).c_str(), err);
+    return tex;
+}
+
+DmaBufTexture::~DmaBufTexture()
+{
+    if (texture_) {
+        GLuint name = texture_;
+        glDeleteTextures(1, &name);
+    }
+}
+
+uint32_t DmaBufTexture::target() const
+{
+    return GL_TEXTURE_EXTERNAL_OES;
 }
 
 Result<std::unique_ptr<RenderSurface>>

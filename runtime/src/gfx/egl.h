@@ -10,6 +10,7 @@
 #include <EGL/eglext.h>
 #include <gbm.h>
 
+#include <scanout/dma_buf.h>
 #include <scanout/result.h>
 #include <scanout/select.h>
 
@@ -102,6 +103,32 @@ private:
     EglImage(EGLDisplay dpy, EGLImageKHR image) : dpy_(dpy), image_(image) {}
     EGLDisplay dpy_;
     EGLImageKHR image_;
+};
+
+/**
+ * A GL texture sampling a dma_buf through an EGLImage
+ * (EGL_EXT_image_dma_buf_import, with modifiers where the buffer has an
+ * explicit one). Always GL_TEXTURE_EXTERNAL_OES, so RGB and YUV buffers
+ * take the same shader path; YUV is converted by the driver as BT.601
+ * limited range, what V4L2 cameras send by default. Create and destroy it
+ * with the context current.
+ */
+class DmaBufTexture
+{
+public:
+    static Result<std::unique_ptr<DmaBufTexture>> create(const EglDisplay &display,
+                                                         const DmaBufDescription &buffer);
+    ~DmaBufTexture();
+    DmaBufTexture(const DmaBufTexture &) = delete;
+    DmaBufTexture &operator=(const DmaBufTexture &) = delete;
+
+    uint32_t name() const { return texture_; }
+    uint32_t target() const;
+
+private:
+    DmaBufTexture() = default;
+    std::unique_ptr<EglImage> image_;
+    uint32_t texture_ = 0;
 };
 
 /** The name of the last EGL error, e.g. "EGL_BAD_MATCH". */

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fcntl.h>
 #include <gbm.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -121,6 +122,37 @@ Result<std::unique_ptr<DumbBuffer>> DumbBuffer::create(int fd, uint32_t width, u
                          fourccName(format).c_str());
     }
 
+    Result<std::unique_ptr<DumbBuffer>> made = make(fd, width, height, bpp);
+    if (!made)
+        return made.error();
+    std::unique_ptr<DumbBuffer> buf = std::move(*made);
+
+    FramebufferLayout layout;
+    layout.width = width;
+    layout.height = height;
+    layout.format = format;
+    layout.handles[0] = buf->handle_;
+    layout.pitches[0] = buf->pitch_;
+    Result<std::unique_ptr<Framebuffer>> fb = Framebuffer::fromHandles(fd, layout, false);
+    if (!fb)
+        return fb.error();
+    buf->fb_ = std::move(*fb);
+    return buf;
+}
+
+Result<std::unique_ptr<DumbBuffer>> DumbBuffer::allocate(int fd, uint32_t rowBytes, uint32_t rows)
+{
+    if (rowBytes == 0 || rowBytes % 4 || rows == 0)
+        return makeError(EINVAL,
+                         "dumb buffer of %u rows of %u bytes on fd %d: rows must be whole "
+                         "32-bit pixels",
+                         rows, rowBytes, fd);
+    return make(fd, rowBytes / 4, rows, 32);
+}
+
+Result<std::unique_ptr<DumbBuffer>> DumbBuffer::make(int fd, uint32_t width, uint32_t height,
+                                                     uint32_t bpp)
+{
     std::unique_ptr<DumbBuffer> buf(new DumbBuffer());
     buf->fd_ = fd;
     uint32_t pitch = 0;
@@ -139,18 +171,15 @@ Result<std::unique_ptr<DumbBuffer>> DumbBuffer::create(int fd, uint32_t width, u
         return makeError(errno, "mmap dumb buffer handle %u (%zu bytes) on fd %d", buf->handle_,
                          buf->size_, fd);
     buf->map_ = map;
-
-    FramebufferLayout layout;
-    layout.width = width;
-    layout.height = height;
-    layout.format = format;
-    layout.handles[0] = buf->handle_;
-    layout.pitches[0] = buf->pitch_;
-    Result<std::unique_ptr<Framebuffer>> fb = Framebuffer::fromHandles(fd, layout, false);
-    if (!fb)
-        return fb.error();
-    buf->fb_ = std::move(*fb);
     return buf;
+}
+
+Result<UniqueFd> DumbBuffer::exportDmaBuf() const
+{
+    int out = -1;
+    if (drmPrimeHandleToFD(fd_, handle_, DRM_CLOEXEC | DRM_RDWR, &out) < 0)
+        return makeError(errno, "drmPrimeHandleToFD dumb buffer handle %u on fd %d", handle_, fd_);
+    return UniqueFd(out);
 }
 
 DumbBuffer::~DumbBuffer()

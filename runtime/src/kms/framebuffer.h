@@ -6,6 +6,7 @@
 
 #include <scanout/dma_buf.h>
 #include <scanout/result.h>
+#include <scanout/unique_fd.h>
 
 struct gbm_bo;
 
@@ -69,8 +70,15 @@ private:
 class DumbBuffer
 {
 public:
+    /** A buffer of \a format (XR24, AR24, XB24 or RG16) with its framebuffer on \a fd. */
     static Result<std::unique_ptr<DumbBuffer>> create(int fd, uint32_t width, uint32_t height,
                                                       uint32_t format);
+    /**
+     * Memory only, no framebuffer: \a rowBytes by \a rows bytes. Allocated
+     * as 32 bpp pixels because some drivers (virtio-gpu) take no other
+     * depth, so \a rowBytes must be a multiple of 4.
+     */
+    static Result<std::unique_ptr<DumbBuffer>> allocate(int fd, uint32_t rowBytes, uint32_t rows);
     ~DumbBuffer();
     DumbBuffer(const DumbBuffer &) = delete;
     DumbBuffer &operator=(const DumbBuffer &) = delete;
@@ -79,10 +87,16 @@ public:
     uint32_t pitch() const { return pitch_; }
     uint8_t *data() const { return static_cast<uint8_t *>(map_); }
     size_t size() const { return size_; }
+    /** Only for buffers made with create(). */
     const Framebuffer &framebuffer() const { return *fb_; }
+
+    /** Exports the buffer as a dma_buf fd (close-on-exec, read-write). */
+    Result<UniqueFd> exportDmaBuf() const;
 
 private:
     DumbBuffer() = default;
+    static Result<std::unique_ptr<DumbBuffer>> make(int fd, uint32_t width, uint32_t height,
+                                                    uint32_t bpp);
 
     int fd_ = -1;
     uint32_t handle_ = 0, pitch_ = 0;

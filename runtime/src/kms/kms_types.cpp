@@ -17,6 +17,45 @@ std::string fourccName(uint32_t format)
     return name;
 }
 
+namespace {
+
+/* 4:2:2 packed formats count a pixel pair as 4 bytes over 2 pixels: cpp 2. */
+constexpr FormatLayout kLayouts[] = {
+    {kFormatXrgb8888, 1, 1, 1, {4}, false},    {kFormatArgb8888, 1, 1, 1, {4}, false},
+    {kFormatXbgr8888, 1, 1, 1, {4}, false},    {kFormatAbgr8888, 1, 1, 1, {4}, false},
+    {kFormatBgrx8888, 1, 1, 1, {4}, false},    {kFormatBgra8888, 1, 1, 1, {4}, false},
+    {kFormatRgbx8888, 1, 1, 1, {4}, false},    {kFormatRgba8888, 1, 1, 1, {4}, false},
+    {kFormatRgb565, 1, 1, 1, {2}, false},      {kFormatYuyv, 1, 1, 1, {2}, true},
+    {kFormatUyvy, 1, 1, 1, {2}, true},         {kFormatNv12, 2, 2, 2, {1, 2}, true},
+    {kFormatNv21, 2, 2, 2, {1, 2}, true},      {kFormatNv16, 2, 2, 1, {1, 2}, true},
+    {kFormatYuv420, 3, 2, 2, {1, 1, 1}, true},
+};
+
+} /* namespace */
+
+const FormatLayout *formatLayout(uint32_t format)
+{
+    for (const FormatLayout &l : kLayouts)
+        if (l.format == format)
+            return &l;
+    return nullptr;
+}
+
+uint32_t FormatLayout::rowBytes(unsigned plane, uint32_t width) const
+{
+    if (plane >= planes)
+        return 0;
+    uint32_t w = plane == 0 ? width : (width + hsub - 1) / hsub;
+    return w * cpp[plane];
+}
+
+uint32_t FormatLayout::rows(unsigned plane, uint32_t height) const
+{
+    if (plane >= planes)
+        return 0;
+    return plane == 0 ? height : (height + vsub - 1) / vsub;
+}
+
 std::string modifierName(uint64_t modifier)
 {
     if (modifier == kModifierInvalid)

@@ -215,6 +215,85 @@ Result<const PlaneInfo *> selectPrimaryPlane(const Snapshot &snapshot, uint32_t 
     return best;
 }
 
+bool planeAccepts(const PlaneInfo &plane, uint32_t format, uint64_t modifier)
+{
+    const PlaneFormat *f = plane.findFormat(format);
+    if (!f)
+        return false;
+    /* Without IN_FORMATS a plane states formats only: linear and implicit layouts are safe. */
+    if (modifier == kModifierInvalid || f->modifiers.empty())
+        return modifier == kModifierInvalid || modifier == kModifierLinear;
+    return std::find(f->modifiers.begin(), f->modifiers.end(), modifier) != f->modifiers.end();
+}
+
+Result<const PlaneInfo *> selectLayerPlane(const Snapshot &snapshot, uint32_t crtcId,
+                                           uint32_t format, uint64_t modifier,
+                                           std::span<const uint32_t> taken)
+{
+    std::optional<uint32_t> index = crtcIndex(snapshot, crtcId);
+    if (!index)
+        return makeError(ENOENT, "CRTC %u is not on %s", crtcId, snapshot.device.path.c_str());
+
+    const PlaneInfo *primary = nullptr;
+    for (const PlaneInfo &p : snapshot.planes) {
+        if (!(p.possibleCrtcs & (1u << *index)) || p.type == PlaneType::Cursor)
+            continue;
+        if (std::find(taken.begin(), taken.end(), p.id) != taken.end())
+            continue;
+        if (!planeAccepts(p, format, modifier))
+            continue;
+        if (p.type == PlaneType::Overlay)
+            return &p;
+        if (!primary)
+            primary = &p;
+    }
+    if (!primary)
+        return makeError(ENOENT, "no overlay or primary plane for CRTC %u accepts %s (modifier %s)",
+                         crtcId, fourccName(format).c_str(), modifierName(modifier).c_str());
+    return primary;
+}
+
+Result<Rect> parseRect(std::string_view text)
+{
+    int32_t v[4] = {};
+    std::string_view rest = text;
+    bool ok = true;
+    for (int i = 0; i < 4 && ok; i++) {
+        size_t comma = rest.find(',');
+        std::string_view field = rest.substr(0, comma);
+        auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), v[i]);
+        ok = ec == std::errc() && end == field.data() + field.size() && !field.empty();
+        if (i < 3)
+            ok = ok && comma != std::string_view::npos;
+        else
+            ok = ok && comma == std::string_view::npos;
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    if (!ok || v[2] <= 0 || v[3] <= 0)
+        return makeError(EINVAL, "rectangle '%.*s': expected x,y,w,h with w and h above 0",
+                         static_cast<int>(text.size()), text.data());
+    return Rect{v[0], v[1], static_cast<uint32_t>(v[2]), static_cast<uint32_t>(v[3])};
+}
+
+Rect fitRect(uint32_t width, uint32_t height, const Rect &area)
+{
+    if (!width || !height || area.empty())
+        return {area.x, area.y, 0, 0};
+    /* Compare width / height against area.width / area.height without rounding. */
+    uint64_t scaledW = uint64_t{area.height} * width / height;
+    Rect r;
+    if (scaledW <= area.width) {
+        r.width = static_cast<uint32_t>(scaledW);
+        r.height = area.height;
+    } else {
+        r.width = area.width;
+        r.height = static_cast<uint32_t>(uint64_t{area.width} * height / width);
+    }
+    r.x = area.x + static_cast<int32_t>((area.width - r.width) / 2);
+    r.y = area.y + static_cast<int32_t>((area.height - r.height) / 2);
+    return r;
+}
+
 Result<FormatChoice> chooseFormat(const PlaneInfo &plane, std::span<const uint32_t> preferred)
 {
     for (uint32_t format : preferred) {
