@@ -66,13 +66,14 @@ def job_dir(name):
     return os.path.join(BUILD, "vm-jobs", name)
 
 
-def boot(name, script, modprobe=("virtio_gpu",), timeout=600):
-    """Runs a guest shell script; prints the guest output; returns the vm.Result."""
+def boot(name, script, modprobe=("virtio_gpu",), timeout=600, vkms=False, append=""):
+    """Runs a guest shell script; prints the guest output; returns the vm.Result.
+    With `vkms`, vkms is loaded after the `modprobe` modules (see vm.run)."""
     for binary in (INFO, DEMO):
         if not os.access(binary, os.X_OK):
             raise SystemExit(f"{name}: {binary} is not built (set SCANOUT_BUILD_DIR)")
     result = vm.run(GUEST_SH + script, jobdir=job_dir(name), modprobe=modprobe,
-                    timeout=timeout, cwd=REPO)
+                    timeout=timeout, cwd=REPO, vkms=vkms, append=append)
     print(f"--- guest output ({result.seconds:.1f} s, status {result.status}) ---")
     print(result.output.rstrip())
     print("--- end of guest output ---")
