@@ -13,7 +13,7 @@ packages=
 vm=
 for group in "$@"; do
     case "$group" in
-    build) packages="$packages g++ make cmake pkg-config python3 libdrm-dev libgbm-dev libegl-dev libgles-dev" ;;
+    build) packages="$packages g++ make cmake pkg-config python3 libdrm-dev libgbm-dev libegl-dev libgles-dev libpng-dev" ;;
     vm)
         packages="$packages qemu-system-x86 linux-image-amd64 busybox-static libgl1-mesa-dri libegl-mesa0 libdrm-tests"
         packages="$packages gcc make xz-utils python3"
