@@ -903,6 +903,28 @@ Result<uint32_t> Display::createLayer(const LayerOptions &options, LayerEvents e
     return id;
 }
 
+Result<void> Display::removeLayer(uint32_t layerId)
+{
+    Impl &d = *impl_;
+    Result<Impl::Layer *> layer = d.findLayer(layerId);
+    if (!layer)
+        return layer.error();
+    if ((*layer)->current || (*layer)->pending)
+        return makeError(EBUSY, "layer %u on plane %u still shows buffer %u", layerId,
+                         (*layer)->planeId,
+                         (*layer)->pending ? (*layer)->pending : (*layer)->current);
+    d.layers_.erase(layerId);
+    return {};
+}
+
+bool Display::canShow(uint32_t format, uint64_t modifier) const
+{
+    std::vector<uint32_t> taken;
+    for (const auto &[id, layer] : impl_->layers_)
+        taken.push_back(layer.planeId);
+    return selectLayerPlane(impl_->snapshot_, impl_->crtcId_, format, modifier, taken).ok();
+}
+
 uint32_t Display::layerPlane(uint32_t layer) const
 {
     auto it = impl_->layers_.find(layer);

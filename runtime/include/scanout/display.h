@@ -160,6 +160,10 @@ public:
 
     /** Reserves a plane for a layer. Returns the layer id. */
     Result<uint32_t> createLayer(const LayerOptions &options, LayerEvents events);
+    /** Frees a layer's plane; its buffers must be off the screen (stopped first). */
+    Result<void> removeLayer(uint32_t layer);
+    /** Whether some free plane of this output lists \a format with \a modifier. */
+    bool canShow(uint32_t format, uint64_t modifier) const;
     /** The plane a layer is on. */
     uint32_t layerPlane(uint32_t layer) const;
     /** Whether the layer covers the GL-drawn primary plane. */
