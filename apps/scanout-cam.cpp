@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <getopt.h>
 #include <set>
 #include <string>
@@ -61,6 +62,8 @@ void usage(FILE *out)
              "  -k, --keep              leave the last frame up at exit (kernel 6.8+)\n"
              "  -D, --on-disconnect A   exit (default) or wait when the camera goes away;\n"
              "                          either way the last frame stays on screen\n"
+             "      --screenshot FILE   at exit, save the composed output as PNG (needs a\n"
+             "                          writeback connector, e.g. vkms)\n"
              "      --pause-at N        once N camera frames were displayed, stop the process\n"
              "                          (SIGSTOP) so the screen can be inspected. Repeatable.\n"
              "      --probe             print which path works and why the others do not,\n"
@@ -103,6 +106,7 @@ struct Config {
     std::set<uint64_t> pauseAt;
     bool probe = false;
     bool waitOnDisconnect = false;
+    std::string screenshot;
 };
 
 int probe(scanout::EventLoop &loop, scanout::Display &display, const Config &config)
@@ -171,16 +175,26 @@ int run(const Config &config)
             (*loop)->exit(0);
     });
 
-    /* After the last frame: let the flips in flight land, so each one is counted. */
+    /*
+     * After the last frame: stop the camera, then let the frames in flight
+     * reach the screen, so each one ends up counted as displayed or skipped.
+     */
     bool finishing = false;
-    auto finish = [&] {
-        if (finishing)
-            return;
-        finishing = true;
-        v.stop();
-        auto timer = (*loop)->addTimer(3 * d.mode().framePeriodNs() + 50000000, 0,
-                                       [&] { (*loop)->exit(0); });
-        if (!timer)
+    uint64_t finishStartNs = 0;
+    auto inFlight = [&] {
+        scanout::v4l2::CameraStats s = v.stats();
+        return s.captured - s.displayed - s.skipped;
+    };
+    std::function<void()> finish = [&] {
+        if (!finishing) {
+            finishing = true;
+            finishStartNs = scanout::apps::monotonicNs();
+            v.stop();
+            /* Also checked without flips: a frame may be in flight with none to come. */
+            if (!(*loop)->addTimer(50000000, 50000000, [&] { finish(); }))
+                (*loop)->exit(0);
+        }
+        if (inFlight() == 0 || scanout::apps::monotonicNs() - finishStartNs > 5000000000ull)
             (*loop)->exit(0);
     };
     uint64_t lastDisplayed = 0;
@@ -190,7 +204,7 @@ int run(const Config &config)
             if (config.pauseAt.count(n))
                 scanout::apps::pauseAtFrame("scanout-cam", n);
         lastDisplayed = s.displayed;
-        if (config.frames && s.captured >= config.frames)
+        if (finishing || (config.frames && s.captured >= config.frames))
             finish();
     });
 
@@ -206,6 +220,14 @@ int run(const Config &config)
     int status = (*loop)->run();
     v.stop();
     double cpu = scanout::apps::cpuSeconds() - cpuStart;
+    if (!config.screenshot.empty()) {
+        if (auto r = d.screenshot(config.screenshot); !r) {
+            std::fprintf(stderr, "scanout-cam: %s\n", r.error().describe().c_str());
+            status = 1;
+        } else {
+            std::printf("scanout-cam: screenshot %s\n", config.screenshot.c_str());
+        }
+    }
 
     scanout::v4l2::CameraStats s = v.stats();
     std::printf(
@@ -241,7 +263,7 @@ int main(int argc, char **argv)
 {
     int fdsAtStart = scanout::apps::countOpenFds();
 
-    enum { kProbe = 1000, kPauseAt };
+    enum { kProbe = 1000, kPauseAt, kScreenshot };
     static const option longOptions[] = {
         {"camera", required_argument, nullptr, 'C'},
         {"format", required_argument, nullptr, 'f'},
@@ -260,6 +282,7 @@ int main(int argc, char **argv)
         {"on-disconnect", required_argument, nullptr, 'D'},
         {"probe", no_argument, nullptr, kProbe},
         {"pause-at", required_argument, nullptr, kPauseAt},
+        {"screenshot", required_argument, nullptr, kScreenshot},
         {"help", no_argument, nullptr, 'h'},
         {},
     };
@@ -355,6 +378,10 @@ int main(int argc, char **argv)
             break;
         case kProbe:
             config.probe = true;
+            break;
+        case kScreenshot:
+            config.screenshot = optarg;
+            config.display.writeback = true;
             break;
         case kPauseAt:
             if (!scanout::apps::parseCount(optarg, value) || value == 0) {

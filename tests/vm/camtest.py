@@ -88,3 +88,23 @@ def check_bars(checks, img, rect, label, tolerance=6, background=True):
             checks.check(vmtest.close(got, BACKGROUND, 3),
                          f"{label}: GL background outside the camera at ({px},{py}) is "
                          f"{BACKGROUND} (got {got})")
+
+
+def probe_rows(text):
+    """{path: (outcome, detail)} from scanout-cam --probe's table."""
+    rows = {}
+    for line in text.splitlines():
+        parts = line.split(None, 2)
+        if len(parts) >= 2 and parts[0] in ("export", "import", "gl", "copy"):
+            rows[parts[0]] = (parts[1], parts[2] if len(parts) > 2 else "")
+    return rows
+
+
+def check_probes(checks, output, expected):
+    """expected: {section: {path: (outcome, errno name or "")}}."""
+    for probe, rows in expected.items():
+        got = probe_rows(section(output, probe))
+        for path, (outcome, errno_name) in rows.items():
+            g = got.get(path, ("missing", ""))
+            ok = g[0] == outcome and (not errno_name or g[1].startswith(errno_name + ":"))
+            checks.check(ok, f"{probe}: {path} {outcome} {errno_name} (got {g[0]} {g[1][:80]})")

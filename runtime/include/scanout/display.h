@@ -22,6 +22,8 @@ struct DisplayOptions {
     std::string mode;
     /** Use legacy SetCrtc/PageFlip even where atomic is available. */
     bool legacy = false;
+    /** Make the device's writeback connectors usable, for screenshot(). */
+    bool writeback = false;
     /**
      * At exit, leave the last frame on screen instead of restoring the
      * CRTC state found at start. It survives the process only on kernels
@@ -192,6 +194,14 @@ public:
      * its texture. Call it from the render callback.
      */
     Result<void> drawBuffer(uint32_t buffer, const Rect &destination);
+
+    /**
+     * Saves what the CRTC sends to the display, every plane composed, as a
+     * PNG file, through a writeback connector (DisplayOptions::writeback).
+     * Waits for a flip in flight to land first; blocks until the capture
+     * is written (a few hundred ms in software).
+     */
+    Result<void> screenshot(const std::string &path);
 
     /** Asks for a GL frame with the next flip (continuous = false). */
     void requestFrame();
