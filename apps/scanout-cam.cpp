@@ -166,15 +166,6 @@ int run(const Config &config)
         v.draw(frame);
     });
 
-    bool disconnected = false;
-    v.setErrorCallback([&](const scanout::Error &error) {
-        disconnected = true;
-        std::printf("scanout-cam: camera lost: %s\n", error.describe().c_str());
-        std::fflush(stdout);
-        if (!config.waitOnDisconnect)
-            (*loop)->exit(0);
-    });
-
     /*
      * After the last frame: stop the camera, then let the frames in flight
      * reach the screen, so each one ends up counted as displayed or skipped.
@@ -197,6 +188,15 @@ int run(const Config &config)
         if (inFlight() == 0 || scanout::apps::monotonicNs() - finishStartNs > 5000000000ull)
             (*loop)->exit(0);
     };
+    bool disconnected = false;
+    v.setErrorCallback([&](const scanout::Error &error) {
+        disconnected = true;
+        std::printf("scanout-cam: camera lost: %s\n", error.describe().c_str());
+        std::fflush(stdout);
+        if (!config.waitOnDisconnect)
+            finish();
+    });
+
     uint64_t lastDisplayed = 0;
     d.addPresentListener([&](const scanout::FrameInfo &) {
         scanout::v4l2::CameraStats s = v.stats();

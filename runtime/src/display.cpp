@@ -155,6 +155,8 @@ public:
     bool flipPending_ = false;
     bool needsRender_ = true;
     bool commitPosted_ = false;
+    /* The queued GL frame was drawn for a TEST_ONLY probe, not shown yet. */
+    bool probeFrame_ = false;
 
     EventLoop::Id drmSource_ = 0;
     std::vector<EventLoop::Id> signalSources_;
@@ -373,7 +375,15 @@ Result<void> Display::Impl::start()
     if (!vt_)
         vt_ = VtGraphicsMode::enter();
 
-    /* testLayer() may have drawn frame 0 already. */
+    /*
+     * A probe (testLayer) may have drawn frame 0 before the app set its
+     * render callback: draw the first frame the app sees again.
+     */
+    if (queued_.bo && probeFrame_) {
+        surface_->release(queued_.bo);
+        queued_ = {};
+    }
+    probeFrame_ = false;
     if (glVisible() && !queued_.bo && !current_.bo) {
         Result<Slot> first = renderFrame(0);
         if (!first)
@@ -954,6 +964,7 @@ Result<void> Display::testLayer(uint32_t layerId, uint32_t buffer)
         if (!first)
             return first.error();
         d.queued_ = *first;
+        d.probeFrame_ = true;
     }
     Result<OutputState> state = d.stateFor(true, *layer, buffer);
     if (!state)

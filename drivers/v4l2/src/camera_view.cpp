@@ -349,6 +349,18 @@ Result<std::string> CameraView::Impl::setUpImport(bool forLayer)
 
 Result<std::string> CameraView::Impl::setUpGl()
 {
+    /*
+     * Memory the display allocated first: the GPU samples its own kind of
+     * buffer on any driver, while sampling a camera's memory depends on
+     * the importer (llvmpipe on vkms faults reading vivid's YUYV buffers).
+     */
+    glComposed_ = true;
+    Result<std::string> imported = setUpImport(false);
+    if (imported)
+        return *imported;
+    LOG_DEBUG("%s: GL from display memory failed (%s); trying the camera's buffers",
+              camera_->path().c_str(), imported.error().describe().c_str());
+    tearDown();
     glComposed_ = true;
     Result<void> exported = exportCameraBuffers();
     if (exported) {
@@ -357,16 +369,8 @@ Result<std::string> CameraView::Impl::setUpGl()
             return std::string("camera buffers (EXPBUF) as EGLImages, composed by GL");
         exported = tex.error();
     }
-    /* The roles reversed: the camera writes into memory the GPU can sample. */
-    LOG_DEBUG("%s: GL cannot sample the camera's buffers (%s); trying display memory",
-              camera_->path().c_str(), exported.error().describe().c_str());
-    tearDown();
-    glComposed_ = true;
-    Result<std::string> imported = setUpImport(false);
-    if (!imported)
-        return makeError(imported.error().errnum(), "camera memory: %s; display memory: %s",
-                         exported.error().describe().c_str(), imported.error().describe().c_str());
-    return *imported;
+    return makeError(exported.error().errnum(), "display memory: %s; camera memory: %s",
+                     imported.error().describe().c_str(), exported.error().describe().c_str());
 }
 
 Result<std::string> CameraView::Impl::setUpCopy()
