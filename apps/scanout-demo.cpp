@@ -13,7 +13,6 @@
 #include <getopt.h>
 #include <set>
 #include <string>
-#include <sys/resource.h>
 
 #include <scanout/display.h>
 #include <scanout/event_loop.h>
@@ -22,6 +21,7 @@
 #include "common/board.h"
 #include "common/cli.h"
 #include "common/fd_count.h"
+#include "common/pause.h"
 #include "demo/scene.h"
 
 namespace {
@@ -49,32 +49,6 @@ void usage(FILE *out)
         "Scene: 8 colour bars over a grey band in which an orange block moves %u px per\n"
         "frame. Environment: SCANOUT_LOG=error|warn|info|debug.\n",
         scanout::apps::kBoardUsage, scanout::demo::kBlockStep);
-}
-
-bool parseCount(const char *text, uint64_t &out)
-{
-    char *end = nullptr;
-    errno = 0;
-    unsigned long long v = std::strtoull(text, &end, 10);
-    if (errno || !end || *end || text[0] == '-' || text[0] == '\0')
-        return false;
-    out = v;
-    return true;
-}
-
-double cpuSeconds()
-{
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-uint64_t monotonicNs()
-{
-    timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
 }
 
 struct Summary {
@@ -111,21 +85,15 @@ int run(const scanout::DisplayOptions &options, uint64_t frames, const std::set<
     uint64_t pausedNs = 0;
     d.setRenderCallback([&](uint64_t frame) { (*scene)->draw(frame); });
     d.setPresentCallback([&](const scanout::FrameInfo &info) {
-        if (pauseAt.count(info.frame)) {
-            std::printf("scanout-demo: paused at frame %llu (SIGCONT resumes)\n",
-                        static_cast<unsigned long long>(info.frame));
-            std::fflush(stdout);
-            uint64_t t0 = monotonicNs();
-            raise(SIGSTOP);
-            pausedNs += monotonicNs() - t0;
-        }
+        if (pauseAt.count(info.frame))
+            pausedNs += scanout::apps::pauseAtFrame("scanout-demo", info.frame);
         if (frames && info.frame + 1 >= frames) {
             d.stop();
             (*loop)->exit(0);
         }
     });
 
-    double cpuStart = cpuSeconds();
+    double cpuStart = scanout::apps::cpuSeconds();
     if (auto r = d.start(); !r) {
         std::fprintf(stderr, "scanout-demo: %s\n", r.error().describe().c_str());
         return 1;
@@ -136,7 +104,7 @@ int run(const scanout::DisplayOptions &options, uint64_t frames, const std::set<
     summary.frames = s.framesPresented;
     summary.missed = s.missedFlips;
     summary.seconds = (s.lastFlipNs - s.firstFlipNs - pausedNs) / 1e9;
-    summary.cpu = cpuSeconds() - cpuStart;
+    summary.cpu = scanout::apps::cpuSeconds() - cpuStart;
     summary.mode = d.commitMode();
     if (d.failure())
         status = 1;
@@ -175,7 +143,7 @@ int main(int argc, char **argv)
         uint64_t value = 0;
         switch (opt) {
         case 'n':
-            if (!parseCount(optarg, frames) || frames == 0) {
+            if (!scanout::apps::parseCount(optarg, frames) || frames == 0) {
                 std::fprintf(stderr, "scanout-demo: --frames '%s': need a count above 0\n", optarg);
                 return 2;
             }
@@ -199,7 +167,7 @@ int main(int argc, char **argv)
             options.keepLastFrame = true;
             break;
         case 'p':
-            if (!parseCount(optarg, value)) {
+            if (!scanout::apps::parseCount(optarg, value)) {
                 std::fprintf(stderr, "scanout-demo: --pause-at '%s': need a frame number\n",
                              optarg);
                 return 2;
