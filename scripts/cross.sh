@@ -86,11 +86,15 @@ vm_arm64_root() {
     fi
     rm -rf "$dir"
     mkdir -p "$dir/debs"
+    # apt's _apt user downloads; it must be able to write there.
+    chmod 777 "$dir/debs"
     (cd "$dir/debs" && apt-get -q download "$kpkg:arm64" busybox-static:arm64)
     for deb in "$dir"/debs/*.deb; do
         dpkg-deb -x "$deb" "$dir"
     done
     rm -rf "$dir/debs"
+    # modules.dep is made by the package's postinst, which unpacking skips.
+    depmod -b "$dir" "${kpkg#linux-image-}"
     echo "$kpkg" > "$dir/.scanout-kernel"
 }
 
