@@ -248,6 +248,15 @@ static void test_missing_file_names_path_and_errno()
                              r.error().describe());
 }
 
+static void test_a_directory_is_not_a_board_config()
+{
+    Result<BoardConfig> r = loadBoardConfig(SCANOUT_TEST_BOARDS);
+    TEST_ASSERT_FALSE(r.ok());
+    TEST_ASSERT_EQUAL_STRING("board config " SCANOUT_TEST_BOARDS
+                             ": not a regular file: Invalid argument",
+                             r.error().describe());
+}
+
 static void test_broken_fixture_names_file_and_line()
 {
     Result<BoardConfig> r = loadBoardConfig(SCANOUT_TEST_BOARDS "/bad-rotation.ini");
@@ -308,6 +317,7 @@ int main()
     RUN_TEST(test_numbers_out_of_range);
     RUN_TEST(test_structure_errors);
     RUN_TEST(test_missing_file_names_path_and_errno);
+    RUN_TEST(test_a_directory_is_not_a_board_config);
     RUN_TEST(test_broken_fixture_names_file_and_line);
     RUN_TEST(test_every_shipped_config_parses);
     RUN_TEST(test_sysfs_device_paths_resolve_to_dev_dri);

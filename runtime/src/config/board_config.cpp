@@ -8,15 +8,17 @@
 #include <cstdlib>
 #include <cstring>
 #include <dirent.h>
-#include <fstream>
+#include <fcntl.h>
 #include <map>
 #include <memory>
-#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
 
 #include <scanout/kms_types.h>
 #include <scanout/select.h>
+#include <scanout/unique_fd.h>
 
 namespace scanout {
 
@@ -25,6 +27,7 @@ namespace {
 constexpr uint32_t kMaxSize = 16384; /* V4L2 and KMS limits are well below */
 constexpr uint32_t kMaxZpos = 255;
 constexpr double kMaxCalibration = 16.0;
+constexpr off_t kMaxFileSize = 1 << 20; /* a board config is a page or two of text */
 
 const char *const kSections[] = {"board", "display", "camera", "input", "log"};
 
@@ -600,14 +603,32 @@ Result<BoardConfig> parseBoardConfig(std::string_view text, const std::string &f
 
 Result<BoardConfig> loadBoardConfig(const std::string &path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return makeError(errno ? errno : ENOENT, "board config %s", path.c_str());
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad())
-        return makeError(errno ? errno : EIO, "read board config %s", path.c_str());
-    return parseBoardConfig(text.str(), path);
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.isValid())
+        return makeError(errno, "board config %s", path.c_str());
+    struct stat st {
+    };
+    if (fstat(fd.get(), &st) < 0)
+        return makeError(errno, "board config %s: fstat", path.c_str());
+    if (!S_ISREG(st.st_mode))
+        return makeError(EINVAL, "board config %s: not a regular file", path.c_str());
+    if (st.st_size > kMaxFileSize)
+        return makeError(EFBIG, "board config %s: %lld bytes, more than a board config's %lld",
+                         path.c_str(), static_cast<long long>(st.st_size),
+                         static_cast<long long>(kMaxFileSize));
+    std::string text;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buf, sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return makeError(errno, "read board config %s", path.c_str());
+        if (n == 0)
+            break;
+        text.append(buf, static_cast<size_t>(n));
+    }
+    return parseBoardConfig(text, path);
 }
 
 Result<std::string> resolveDisplayDevice(const std::string &device)
