@@ -25,6 +25,7 @@
 #include "kms/commit.h"
 #include "kms/framebuffer.h"
 #include "kms/properties.h"
+#include "kms/writeback.h"
 
 namespace scanout {
 
@@ -187,6 +188,7 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
     DeviceOptions devOptions;
     devOptions.device = options.device;
     devOptions.atomic = !options.legacy;
+    devOptions.writeback = options.writeback;
     Result<std::unique_ptr<Device>> device = Device::open(devOptions);
     if (!device)
         return device.error();
@@ -903,6 +905,28 @@ Result<uint32_t> Display::createLayer(const LayerOptions &options, LayerEvents e
     return id;
 }
 
+Result<void> Display::removeLayer(uint32_t layerId)
+{
+    Impl &d = *impl_;
+    Result<Impl::Layer *> layer = d.findLayer(layerId);
+    if (!layer)
+        return layer.error();
+    if ((*layer)->current || (*layer)->pending)
+        return makeError(EBUSY, "layer %u on plane %u still shows buffer %u", layerId,
+                         (*layer)->planeId,
+                         (*layer)->pending ? (*layer)->pending : (*layer)->current);
+    d.layers_.erase(layerId);
+    return {};
+}
+
+bool Display::canShow(uint32_t format, uint64_t modifier) const
+{
+    std::vector<uint32_t> taken;
+    for (const auto &[id, layer] : impl_->layers_)
+        taken.push_back(layer.planeId);
+    return selectLayerPlane(impl_->snapshot_, impl_->crtcId_, format, modifier, taken).ok();
+}
+
 uint32_t Display::layerPlane(uint32_t layer) const
 {
     auto it = impl_->layers_.find(layer);
@@ -999,6 +1023,33 @@ Result<void> Display::drawBuffer(uint32_t buffer, const Rect &destination)
     }
     Rect dst = destination.empty() ? Rect{0, 0, width(), height()} : destination;
     impl_->quad_->draw(tex->name, dst, width(), height());
+    return {};
+}
+
+Result<void> Display::screenshot(const std::string &path)
+{
+    Impl &d = *impl_;
+    if (!d.modesetDone_)
+        return makeError(EINVAL, "screenshot of %s: the display is not started",
+                         d.connector_.name.c_str());
+    if (!d.device_->info().caps.atomic)
+        return makeError(ENOTSUP, "screenshot of %s: writeback needs atomic KMS",
+                         d.connector_.name.c_str());
+    /* The capture is a commit of its own: it cannot overtake a flip in flight. */
+    bool running = d.running_;
+    d.drainPendingFlip();
+    d.running_ = running;
+    if (d.flipPending_)
+        return makeError(EBUSY, "screenshot of %s: a page flip on CRTC %u did not complete",
+                         d.connector_.name.c_str(), d.crtcId_);
+    Result<Image> image =
+        captureWriteback(d.device_->fd(), d.snapshot_, d.props_, d.crtcId_, d.mode_);
+    if (!image)
+        return image.error();
+    if (Result<void> r = savePng(*image, path); !r)
+        return r.error();
+    /* Anything that arrived meanwhile goes out with the next commit. */
+    d.scheduleCommit();
     return {};
 }
 

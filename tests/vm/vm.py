@@ -35,6 +35,8 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Dict, Optional
 
+import vkms as _vkms
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 GUEST_BIN = os.path.join(HERE, "guest")
@@ -200,6 +202,20 @@ if [ -n "@WAIT_DRI@" ]; then
     while [ ! -e /dev/dri/card0 ]; do
         n=$((n + 1))
         [ $n -gt 400 ] && fail "/dev/dri/card0 did not appear within 20 s after modprobe"
+        sleep 0.05
+    done
+fi
+if [ -n "@VKMS@" ]; then
+    # After virtio_gpu has its card, so that the numbering stays the same.
+    cards=$(ls /dev/dri 2>/dev/null | grep -c '^card')
+    for m in @VKMS_DEPENDS@; do
+        modprobe "$m" || fail "modprobe $m (needed by vkms) failed"
+    done
+    insmod "$job/vkms.ko" @VKMS_PARAMS@ || fail "insmod $job/vkms.ko failed"
+    n=0
+    while [ "$(ls /dev/dri 2>/dev/null | grep -c '^card')" -le "$cards" ]; do
+        n=$((n + 1))
+        [ $n -gt 400 ] && fail "no new /dev/dri/card* within 20 s after insmod vkms.ko"
         sleep 0.05
     done
 fi
@@ -523,7 +539,7 @@ class _Monitor:
 _SHOT_RE = re.compile(r"^shot-([A-Za-z0-9_][A-Za-z0-9_.-]*)\.req$")
 # Files from a previous run in a reused job dir that would confuse this one.
 _STALE = ("status", "output.log", "serial.log", "qemu.log", "started",
-          "setup-error", "guest-run.sh", "qemu-cmd")
+          "setup-error", "guest-run.sh", "qemu-cmd", "vkms.ko")
 
 
 def _clean_jobdir(jobdir):
@@ -545,7 +561,7 @@ def _set_pdeathsig():
         pass
 
 
-def _write_guest_run(jobdir, command, modprobe, cwd, arch="x86_64"):
+def _write_guest_run(jobdir, command, modprobe, cwd, vkms=False, arch="x86_64"):
     q = shlex.quote
     foreign = ARCHES[arch].foreign
     # A foreign guest loads virtio_gpu from the initramfs: only wait for it.
@@ -555,6 +571,9 @@ def _write_guest_run(jobdir, command, modprobe, cwd, arch="x86_64"):
             .replace("@JOB@", q(jobdir))
             .replace("@MODULES@", " ".join(q(m) for m in modprobe))
             .replace("@WAIT_DRI@", "1" if wait_dri else "")
+            .replace("@VKMS@", "1" if vkms else "")
+            .replace("@VKMS_DEPENDS@", " ".join(_vkms.DEPENDS))
+            .replace("@VKMS_PARAMS@", " ".join(_vkms.PARAMS))
             .replace("@GUEST_BIN@", q(guest_bin))
             .replace("@CWD@", q(cwd))
             .replace("@COMMAND@", q(command)))
@@ -614,8 +633,13 @@ def _handle_shots(jobdir, monitor_path, state, shots):
 
 
 def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
-        append="", kernel=None, cache_dir=None, memory=2048, smp=2, arch="x86_64"):
+        append="", kernel=None, cache_dir=None, memory=2048, smp=2, vkms=False,
+        arch="x86_64"):
     """Boot a VM, run `command` (a shell string, via sh -c) and power off.
+
+    With `vkms`, the vkms module (built out of tree, see vkms.py) is loaded
+    after the `modprobe` ones, with its overlay, cursor and writeback on;
+    `modprobe=()` gives a VM whose only display device is vkms.
 
     Raises VMError if the VM cannot even be started (missing kernel, busybox,
     module, bad job dir); problems after QEMU started are reported in the
@@ -645,7 +669,15 @@ def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
     cache_dir = cache_dir or os.environ.get("SCANOUT_VM_CACHE") or \
         os.path.join(REPO, "build", "vm-cache")
     initrd = build_initramfs(kver, cache_dir, arch)
-    _write_guest_run(jobdir, command, modprobe, cwd, arch)
+    if vkms:
+        if spec.foreign:
+            raise VMError(f"vkms is built for the x86_64 VM kernel only, not for {arch}")
+        try:
+            # Into the job dir: the cache may live where the guest cannot see it.
+            shutil.copyfile(_vkms.module(kver, cache_dir), os.path.join(jobdir, "vkms.ko"))
+        except _vkms.VkmsError as e:
+            raise VMError(f"vkms: {e}")
+    _write_guest_run(jobdir, command, modprobe, cwd, vkms, arch)
     qemu = shutil.which(spec.qemu)
     if not qemu:
         raise VMError(f"{spec.qemu} not found (install "
@@ -771,6 +803,9 @@ def main(argv=None):
     ap.add_argument("--modprobe", action="append",
                     help="guest modules to load (repeatable or comma list; "
                     "default virtio_gpu; pass '' for none)")
+    ap.add_argument("--vkms", action="store_true",
+                    help="also load vkms (built out of tree and cached) with "
+                    "overlay, cursor and writeback")
     ap.add_argument("--append", default="", help="extra kernel command line")
     ap.add_argument("--kernel", help="kernel image (default: newest "
                     "/boot/vmlinuz-*-amd64, or build/vm-arm64/boot/vmlinuz-*-arm64)")
@@ -799,8 +834,9 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, _sigterm)
     try:
-        res = run(command, jobdir=jobdir, modprobe=modprobe, timeout=args.timeout, arch=args.arch,
-                  cwd=args.cwd, append=args.append, kernel=args.kernel)
+        res = run(command, jobdir=jobdir, modprobe=modprobe, timeout=args.timeout,
+                  cwd=args.cwd, append=args.append, kernel=args.kernel,
+                  vkms=args.vkms, arch=args.arch)
     except VMError as e:
         print(f"vm.py: VM failed to start: {e}", file=sys.stderr)
         return 125

@@ -5,7 +5,9 @@ demo scene's layout (the same arithmetic as apps/demo/scene.cpp)."""
 import json
 import os
 import re
+import struct
 import sys
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vm  # noqa: E402
@@ -14,6 +16,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.abspath(os.environ.get("SCANOUT_BUILD_DIR", os.path.join(REPO, "build")))
 INFO = os.path.join(BUILD, "apps", "scanout-info")
 DEMO = os.path.join(BUILD, "apps", "scanout-demo")
+SHOT = os.path.join(BUILD, "apps", "scanout-shot")
 
 # Colours of apps/demo/scene.h.
 BARS = [(255, 255, 255), (255, 255, 0), (0, 255, 255), (0, 255, 0),
@@ -66,13 +69,14 @@ def job_dir(name):
     return os.path.join(BUILD, "vm-jobs", name)
 
 
-def boot(name, script, modprobe=("virtio_gpu",), timeout=600):
-    """Runs a guest shell script; prints the guest output; returns the vm.Result."""
-    for binary in (INFO, DEMO):
+def boot(name, script, modprobe=("virtio_gpu",), timeout=600, vkms=False, append=""):
+    """Runs a guest shell script; prints the guest output; returns the vm.Result.
+    With `vkms`, vkms is loaded after the `modprobe` modules (see vm.run)."""
+    for binary in (INFO, DEMO, SHOT):
         if not os.access(binary, os.X_OK):
             raise SystemExit(f"{name}: {binary} is not built (set SCANOUT_BUILD_DIR)")
     result = vm.run(GUEST_SH + script, jobdir=job_dir(name), modprobe=modprobe,
-                    timeout=timeout, cwd=REPO)
+                    timeout=timeout, cwd=REPO, vkms=vkms, append=append)
     print(f"--- guest output ({result.seconds:.1f} s, status {result.status}) ---")
     print(result.output.rstrip())
     print("--- end of guest output ---")
@@ -80,6 +84,71 @@ def boot(name, script, modprobe=("virtio_gpu",), timeout=600):
         print(f"VM failed: {result.error}")
         print(vm.tail(result.serial))
     return result
+
+
+def read_png(path):
+    """Reads an 8-bit, non-interlaced RGB or RGBA PNG into (width, height, rgb
+    bytes), the tuple vm.pixel takes; alpha is dropped. Only zlib: the test
+    decodes what scanout wrote with code that shares nothing with it."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{path}: not a PNG")
+    pos, idat, header = 8, [], None
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        kind = data[pos + 4:pos + 8]
+        body = data[pos + 8:pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
+        if zlib.crc32(kind + body) & 0xffffffff != crc:
+            raise ValueError(f"{path}: bad CRC in chunk {kind!r}")
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat.append(body)
+        elif kind == b"IEND":
+            break
+        pos += 12 + length
+    if header is None:
+        raise ValueError(f"{path}: no IHDR")
+    width, height, depth, colour, _, _, interlace = header
+    if depth != 8 or colour not in (2, 6) or interlace:
+        raise ValueError(f"{path}: unsupported PNG (depth {depth}, colour type {colour}, "
+                         f"interlace {interlace})")
+    bpp = 3 if colour == 2 else 4
+    raw = zlib.decompress(b"".join(idat))
+    stride = width * bpp
+    if len(raw) != height * (stride + 1):
+        raise ValueError(f"{path}: {len(raw)} bytes of image data for {width}x{height}")
+    out = bytearray()
+    prev = bytearray(stride)
+    for y in range(height):
+        kind = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride if kind else 0):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 0xff
+            elif kind == 2:
+                line[i] = (line[i] + b) & 0xff
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 0xff
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                line[i] = (line[i] + pred) & 0xff
+            elif kind != 0:
+                raise ValueError(f"{path}: bad filter {kind} on row {y}")
+        prev = line
+        if bpp == 3:
+            out += line
+        else:
+            for x in range(width):
+                out += line[x * 4:x * 4 + 3]
+    return width, height, bytes(out)
 
 
 def read_json(path):

@@ -595,6 +595,20 @@ Result<CaptureFormat> CaptureDevice::setFormat(uint32_t fourcc, uint32_t width, 
     return d.format;
 }
 
+Result<double> CaptureDevice::setFrameRate(uint32_t fps)
+{
+    Impl &d = *impl_;
+    v4l2_streamparm parm{};
+    parm.type = d.type;
+    parm.parm.capture.timeperframe = {1, fps};
+    if (xioctl(d.fd.get(), VIDIOC_S_PARM, &parm) < 0)
+        return makeError(errno, "S_PARM %u fps on %s", fps, d.path.c_str());
+    const v4l2_fract &t = parm.parm.capture.timeperframe;
+    if (!(parm.parm.capture.capability & V4L2_CAP_TIMEPERFRAME) || !t.numerator)
+        return makeError(ENOTTY, "%s has no frame rate control", d.path.c_str());
+    return static_cast<double>(t.denominator) / t.numerator;
+}
+
 const CaptureFormat &CaptureDevice::format() const
 {
     return impl_->format;

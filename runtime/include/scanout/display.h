@@ -22,6 +22,8 @@ struct DisplayOptions {
     std::string mode;
     /** Use legacy SetCrtc/PageFlip even where atomic is available. */
     bool legacy = false;
+    /** Make the device's writeback connectors usable, for screenshot(). */
+    bool writeback = false;
     /**
      * At exit, leave the last frame on screen instead of restoring the
      * CRTC state found at start. It survives the process only on kernels
@@ -160,6 +162,10 @@ public:
 
     /** Reserves a plane for a layer. Returns the layer id. */
     Result<uint32_t> createLayer(const LayerOptions &options, LayerEvents events);
+    /** Frees a layer's plane; its buffers must be off the screen (stopped first). */
+    Result<void> removeLayer(uint32_t layer);
+    /** Whether some free plane of this output lists \a format with \a modifier. */
+    bool canShow(uint32_t format, uint64_t modifier) const;
     /** The plane a layer is on. */
     uint32_t layerPlane(uint32_t layer) const;
     /** Whether the layer covers the GL-drawn primary plane. */
@@ -188,6 +194,14 @@ public:
      * its texture. Call it from the render callback.
      */
     Result<void> drawBuffer(uint32_t buffer, const Rect &destination);
+
+    /**
+     * Saves what the CRTC sends to the display, every plane composed, as a
+     * PNG file, through a writeback connector (DisplayOptions::writeback).
+     * Waits for a flip in flight to land first; blocks until the capture
+     * is written (a few hundred ms in software).
+     */
+    Result<void> screenshot(const std::string &path);
 
     /** Asks for a GL frame with the next flip (continuous = false). */
     void requestFrame();

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <scanout/kms_types.h>
 #include <scanout/result.h>
@@ -24,6 +25,10 @@ struct CrtcProps {
 
 struct ConnectorProps {
     uint32_t crtcId = 0;
+    /* Writeback connectors only (visible with DRM_CLIENT_CAP_WRITEBACK_CONNECTORS). */
+    uint32_t writebackFbId = 0, writebackOutFencePtr = 0, writebackPixelFormats = 0;
+    /** The formats WRITEBACK_PIXEL_FORMATS lists, read once with the ids. */
+    std::vector<uint32_t> writebackFormats = {};
 };
 
 struct PlaneProps {
@@ -42,6 +47,10 @@ struct PropertyTable {
 /** Calls \a fn for each property of a KMS object with its current value. */
 Result<void> forEachProperty(int fd, uint32_t objectId, uint32_t objectType,
                              const std::function<void(const _drmModeProperty &, uint64_t)> &fn);
+
+/** The current value of property \a propertyId of a KMS object, without resolving names. */
+Result<uint64_t> readPropertyValue(int fd, uint32_t objectId, uint32_t objectType,
+                                   uint32_t propertyId);
 
 /** Resolves the ids of the properties scanout uses on every object of \a snapshot. */
 Result<PropertyTable> readPropertyTable(int fd, const Snapshot &snapshot);

@@ -29,6 +29,18 @@ Result<void> forEachProperty(int fd, uint32_t objectId, uint32_t objectType,
     return {};
 }
 
+Result<uint64_t> readPropertyValue(int fd, uint32_t objectId, uint32_t objectType,
+                                   uint32_t propertyId)
+{
+    DrmPtr<drmModeObjectProperties> props(drmModeObjectGetProperties(fd, objectId, objectType));
+    if (!props)
+        return makeError(errno, "drmModeObjectGetProperties object %u on fd %d", objectId, fd);
+    for (uint32_t i = 0; i < props->count_props; i++)
+        if (props->props[i] == propertyId)
+            return props->prop_values[i];
+    return makeError(ENOENT, "object %u has no property %u", objectId, propertyId);
+}
+
 ModeInfo toModeInfo(const drmModeModeInfo &m)
 {
     ModeInfo mode;
@@ -227,13 +239,34 @@ Result<PropertyTable> readPropertyTable(int fd, const Snapshot &snapshot)
 
     for (const ConnectorInfo &conn : snapshot.connectors) {
         ConnectorProps &p = table.connectors[conn.id];
+        uint64_t formatsBlob = 0;
         Result<void> r = forEachProperty(fd, conn.id, DRM_MODE_OBJECT_CONNECTOR,
-                                         [&](const drmModePropertyRes &prop, uint64_t) {
-                                             if (std::string_view(prop.name) == "CRTC_ID")
+                                         [&](const drmModePropertyRes &prop, uint64_t value) {
+                                             std::string_view name = prop.name;
+                                             if (name == "CRTC_ID") {
                                                  p.crtcId = prop.prop_id;
+                                             } else if (name == "WRITEBACK_FB_ID") {
+                                                 p.writebackFbId = prop.prop_id;
+                                             } else if (name == "WRITEBACK_OUT_FENCE_PTR") {
+                                                 p.writebackOutFencePtr = prop.prop_id;
+                                             } else if (name == "WRITEBACK_PIXEL_FORMATS") {
+                                                 p.writebackPixelFormats = prop.prop_id;
+                                                 formatsBlob = value;
+                                             }
                                          });
         if (!r)
             return r.error();
+        if (formatsBlob) {
+            /* An immutable blob of u32 fourccs. */
+            DrmPtr<drmModePropertyBlobRes> blob(
+                drmModeGetPropertyBlob(fd, static_cast<uint32_t>(formatsBlob)));
+            if (!blob)
+                return makeError(errno, "connector %u (%s): WRITEBACK_PIXEL_FORMATS blob %llu",
+                                 conn.id, conn.name.c_str(),
+                                 static_cast<unsigned long long>(formatsBlob));
+            const auto *formats = static_cast<const uint32_t *>(blob->data);
+            p.writebackFormats.assign(formats, formats + blob->length / sizeof(uint32_t));
+        }
     }
 
     for (const PlaneInfo &plane : snapshot.planes) {

@@ -96,6 +96,12 @@ public:
     const CaptureFormat &format() const;
 
     /**
+     * S_PARM: asks for \a fps frames per second; returns the rate the driver
+     * settled on. ENOTTY where the driver has no frame interval control.
+     */
+    Result<double> setFrameRate(uint32_t fps);
+
+    /**
      * REQBUFS: \a count buffers in \a memory mode. Returns the count the
      * driver granted. For Mmap the buffers are exported (EXPBUF) and mapped
      * right away.

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scanout-cam: a live V4L2 camera on a KMS output, through the cheapest path
+ * that works (camera dma_buf on a plane, display buffers filled by the
+ * camera, GL composition, or a counted copy), with one summary line at exit.
+ */
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <getopt.h>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <GLES2/gl2.h>
+
+#include <scanout/display.h>
+#include <scanout/event_loop.h>
+#include <scanout/log.h>
+#include <scanout/select.h>
+#include <scanout/v4l2/camera_view.h>
+#include <scanout/v4l2/formats.h>
+
+#include "common/cli.h"
+#include "common/fd_count.h"
+#include "common/pause.h"
+
+namespace {
+
+using scanout::v4l2::CameraPath;
+using scanout::v4l2::CameraView;
+using scanout::v4l2::CameraViewOptions;
+using scanout::v4l2::PathAttempt;
+
+/* The GL-drawn primary plane around the camera: a flat colour tests can find. */
+constexpr float kBackground[3] = {0.0f, 64 / 255.0f, 128 / 255.0f};
+
+void usage(FILE *out)
+{
+    std::fprintf(
+        out, "Usage: scanout-cam [OPTIONS]\n"
+             "Show a V4L2 camera on a KMS output without copying its frames.\n"
+             "\n"
+             "  -C, --camera DEV        capture node (default: the first one)\n"
+             "  -f, --format FOURCC     camera format, e.g. XR24, YUYV, NV12 (default: the first\n"
+             "                          one a plane shows, else one GL samples)\n"
+             "  -s, --size WxH          camera frame size (default: the camera's current one)\n"
+             "  -R, --fps N             camera frame rate (default: the camera's current one)\n"
+             "  -P, --path PATH         auto, export, import, gl or copy (default: auto, tried\n"
+             "                          in that order)\n"
+             "  -n, --frames N          stop after N captured frames (default: until SIGINT)\n"
+             "  -r, --rect X,Y,W,H      where the camera goes on the output (default: all of it)\n"
+             "  -F, --fit               keep the camera's aspect ratio inside that rectangle\n"
+             "  -p, --plane ID          KMS plane for the export and import paths\n"
+             "  -b, --buffers N         camera buffers (default: 6)\n"
+             "  -d, --device DEV        DRM device path or driver name\n"
+             "  -c, --connector NAME    connector (default: the first connected)\n"
+             "  -m, --mode WxH[@Hz]     display mode (default: the preferred one)\n"
+             "  -k, --keep              leave the last frame up at exit (kernel 6.8+)\n"
+             "  -D, --on-disconnect A   exit (default) or wait when the camera goes away;\n"
+             "                          either way the last frame stays on screen\n"
+             "      --screenshot FILE   at exit, save the composed output as PNG (needs a\n"
+             "                          writeback connector, e.g. vkms)\n"
+             "      --pause-at N        once N camera frames were displayed, stop the process\n"
+             "                          (SIGSTOP) so the screen can be inspected. Repeatable.\n"
+             "      --probe             print which path works and why the others do not,\n"
+             "                          then exit without streaming\n"
+             "  -h, --help              show this help\n"
+             "\n"
+             "Summary at exit: frames captured, displayed, skipped and dropped, the path,\n"
+             "bytes copied, capture-to-flip latency (median, p99) and CPU per displayed frame.\n"
+             "Environment: SCANOUT_LOG=error|warn|info|debug.\n");
+}
+
+const char *outcomeName(PathAttempt::Outcome o)
+{
+    switch (o) {
+    case PathAttempt::Outcome::Chosen:
+        return "chosen";
+    case PathAttempt::Outcome::Works:
+        return "works";
+    case PathAttempt::Outcome::Rejected:
+        return "rejected";
+    case PathAttempt::Outcome::Skipped:
+        return "skipped";
+    }
+    return "?";
+}
+
+double percentileMs(std::vector<int64_t> values, double p)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    size_t i = static_cast<size_t>(p * (values.size() - 1) + 0.5);
+    return values[std::min(i, values.size() - 1)] / 1e6;
+}
+
+struct Config {
+    scanout::DisplayOptions display;
+    CameraViewOptions camera;
+    uint64_t frames = 0;
+    std::set<uint64_t> pauseAt;
+    bool probe = false;
+    bool waitOnDisconnect = false;
+    std::string screenshot;
+};
+
+int probe(scanout::EventLoop &loop, scanout::Display &display, const Config &config)
+{
+    CameraViewOptions options = config.camera;
+    options.probeAll = true;
+    auto view = CameraView::create(loop, display, options);
+    if (!view) {
+        std::fprintf(stderr, "scanout-cam: %s\n", view.error().describe().c_str());
+        return 1;
+    }
+    const CameraView &v = **view;
+    const scanout::v4l2::CaptureFormat &f = v.camera().format();
+    std::printf("scanout-cam: probe %s (%s) %s %ux%u on %s (%s), %s commits\n",
+                v.camera().path().c_str(), v.camera().driver().c_str(),
+                scanout::v4l2::fourccString(f.fourcc).c_str(), f.width, f.height,
+                display.connectorName().c_str(), display.device().driver.c_str(),
+                display.commitMode());
+    for (const PathAttempt &a : v.attempts()) {
+        const char *errName = a.errnum ? strerrorname_np(a.errnum) : nullptr;
+        std::printf("  %-7s %-9s %s%s%s\n", scanout::v4l2::cameraPathName(a.path),
+                    outcomeName(a.outcome), errName ? errName : "", errName ? ": " : "",
+                    a.detail.c_str());
+    }
+    std::printf("scanout-cam: path %s\n", scanout::v4l2::cameraPathName(v.path()));
+    return 0;
+}
+
+int run(const Config &config)
+{
+    auto loop = scanout::EventLoop::create();
+    if (!loop) {
+        std::fprintf(stderr, "scanout-cam: %s\n", loop.error().describe().c_str());
+        return 1;
+    }
+    scanout::DisplayOptions displayOptions = config.display;
+    displayOptions.continuous = false;
+    auto display = scanout::Display::create(**loop, displayOptions);
+    if (!display) {
+        std::fprintf(stderr, "scanout-cam: %s\n", display.error().describe().c_str());
+        return 1;
+    }
+    scanout::Display &d = **display;
+    if (config.probe)
+        return probe(**loop, d, config);
+
+    auto view = CameraView::create(**loop, d, config.camera);
+    if (!view) {
+        std::fprintf(stderr, "scanout-cam: %s\n", view.error().describe().c_str());
+        return 1;
+    }
+    CameraView &v = **view;
+
+    d.setRenderCallback([&](uint64_t frame) {
+        glClearColor(kBackground[0], kBackground[1], kBackground[2], 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        v.draw(frame);
+    });
+
+    bool disconnected = false;
+    v.setErrorCallback([&](const scanout::Error &error) {
+        disconnected = true;
+        std::printf("scanout-cam: camera lost: %s\n", error.describe().c_str());
+        std::fflush(stdout);
+        if (!config.waitOnDisconnect)
+            (*loop)->exit(0);
+    });
+
+    /*
+     * After the last frame: stop the camera, then let the frames in flight
+     * reach the screen, so each one ends up counted as displayed or skipped.
+     */
+    bool finishing = false;
+    uint64_t finishStartNs = 0;
+    auto inFlight = [&] {
+        scanout::v4l2::CameraStats s = v.stats();
+        return s.captured - s.displayed - s.skipped;
+    };
+    std::function<void()> finish = [&] {
+        if (!finishing) {
+            finishing = true;
+            finishStartNs = scanout::apps::monotonicNs();
+            v.stop();
+            /* Also checked without flips: a frame may be in flight with none to come. */
+            if (!(*loop)->addTimer(50000000, 50000000, [&] { finish(); }))
+                (*loop)->exit(0);
+        }
+        if (inFlight() == 0 || scanout::apps::monotonicNs() - finishStartNs > 5000000000ull)
+            (*loop)->exit(0);
+    };
+    uint64_t lastDisplayed = 0;
+    d.addPresentListener([&](const scanout::FrameInfo &) {
+        scanout::v4l2::CameraStats s = v.stats();
+        for (uint64_t n = lastDisplayed + 1; n <= s.displayed; n++)
+            if (config.pauseAt.count(n))
+                scanout::apps::pauseAtFrame("scanout-cam", n);
+        lastDisplayed = s.displayed;
+        if (finishing || (config.frames && s.captured >= config.frames))
+            finish();
+    });
+
+    double cpuStart = scanout::apps::cpuSeconds();
+    if (auto r = d.start(); !r) {
+        std::fprintf(stderr, "scanout-cam: %s\n", r.error().describe().c_str());
+        return 1;
+    }
+    if (auto r = v.start(); !r) {
+        std::fprintf(stderr, "scanout-cam: %s\n", r.error().describe().c_str());
+        return 1;
+    }
+    int status = (*loop)->run();
+    v.stop();
+    double cpu = scanout::apps::cpuSeconds() - cpuStart;
+    if (!config.screenshot.empty()) {
+        if (auto r = d.screenshot(config.screenshot); !r) {
+            std::fprintf(stderr, "scanout-cam: %s\n", r.error().describe().c_str());
+            status = 1;
+        } else {
+            std::printf("scanout-cam: screenshot %s\n", config.screenshot.c_str());
+        }
+    }
+
+    scanout::v4l2::CameraStats s = v.stats();
+    std::printf(
+        "scanout-cam: %llu captured, %llu displayed, %llu skipped, %llu dropped, "
+        "path %s, %llu bytes copied, latency median %.1f ms p99 %.1f ms "
+        "(dequeue to flip %.1f / %.1f ms), "
+        "%.2f ms CPU/displayed frame, %llu requeued while shown%s\n",
+        static_cast<unsigned long long>(s.captured), static_cast<unsigned long long>(s.displayed),
+        static_cast<unsigned long long>(s.skipped), static_cast<unsigned long long>(s.dropped),
+        scanout::v4l2::cameraPathName(v.path()), static_cast<unsigned long long>(s.bytesCopied),
+        percentileMs(s.latencyNs, 0.5), percentileMs(s.latencyNs, 0.99),
+        percentileMs(s.dequeueLatencyNs, 0.5), percentileMs(s.dequeueLatencyNs, 0.99),
+        s.displayed ? cpu * 1000.0 / s.displayed : 0.0,
+        static_cast<unsigned long long>(s.requeuedWhileShown), disconnected ? ", camera lost" : "");
+    if (d.failure())
+        status = 1;
+    return status;
+}
+
+bool parseSize(const char *text, uint32_t &w, uint32_t &h)
+{
+    scanout::Result<scanout::ModeRequest> r = scanout::parseModeRequest(text);
+    if (!r || r->refreshMilliHz)
+        return false;
+    w = r->width;
+    h = r->height;
+    return true;
+}
+
+} /* namespace */
+
+int main(int argc, char **argv)
+{
+    int fdsAtStart = scanout::apps::countOpenFds();
+
+    enum { kProbe = 1000, kPauseAt, kScreenshot };
+    static const option longOptions[] = {
+        {"camera", required_argument, nullptr, 'C'},
+        {"format", required_argument, nullptr, 'f'},
+        {"size", required_argument, nullptr, 's'},
+        {"path", required_argument, nullptr, 'P'},
+        {"fps", required_argument, nullptr, 'R'},
+        {"frames", required_argument, nullptr, 'n'},
+        {"rect", required_argument, nullptr, 'r'},
+        {"fit", no_argument, nullptr, 'F'},
+        {"plane", required_argument, nullptr, 'p'},
+        {"buffers", required_argument, nullptr, 'b'},
+        {"device", required_argument, nullptr, 'd'},
+        {"connector", required_argument, nullptr, 'c'},
+        {"mode", required_argument, nullptr, 'm'},
+        {"keep", no_argument, nullptr, 'k'},
+        {"on-disconnect", required_argument, nullptr, 'D'},
+        {"probe", no_argument, nullptr, kProbe},
+        {"pause-at", required_argument, nullptr, kPauseAt},
+        {"screenshot", required_argument, nullptr, kScreenshot},
+        {"help", no_argument, nullptr, 'h'},
+        {},
+    };
+    Config config;
+    for (int opt; (opt = getopt_long(argc, argv, "C:f:s:P:R:n:r:Fp:b:d:c:m:kD:h", longOptions,
+                                     nullptr)) != -1;) {
+        uint64_t value = 0;
+        switch (opt) {
+        case 'C':
+            config.camera.camera = optarg;
+            break;
+        case 'f':
+            config.camera.fourcc = scanout::v4l2::parseFourcc(optarg);
+            if (!config.camera.fourcc) {
+                std::fprintf(stderr, "scanout-cam: --format '%s': need a fourcc such as YUYV\n",
+                             optarg);
+                return 2;
+            }
+            break;
+        case 's':
+            if (!parseSize(optarg, config.camera.width, config.camera.height)) {
+                std::fprintf(stderr, "scanout-cam: --size '%s': need WxH, e.g. 640x480\n", optarg);
+                return 2;
+            }
+            break;
+        case 'P': {
+            auto path = scanout::v4l2::parseCameraPath(optarg);
+            if (!path) {
+                std::fprintf(stderr, "scanout-cam: --path: %s\n", path.error().message().c_str());
+                return 2;
+            }
+            config.camera.path = *path;
+            break;
+        }
+        case 'R':
+            if (!scanout::apps::parseCount(optarg, value) || value == 0 || value > 1000) {
+                std::fprintf(stderr, "scanout-cam: --fps '%s': need 1 to 1000\n", optarg);
+                return 2;
+            }
+            config.camera.fps = static_cast<uint32_t>(value);
+            break;
+        case 'n':
+            if (!scanout::apps::parseCount(optarg, config.frames) || config.frames == 0) {
+                std::fprintf(stderr, "scanout-cam: --frames '%s': need a count above 0\n", optarg);
+                return 2;
+            }
+            break;
+        case 'r': {
+            auto rect = scanout::parseRect(optarg);
+            if (!rect) {
+                std::fprintf(stderr, "scanout-cam: --rect: %s\n", rect.error().message().c_str());
+                return 2;
+            }
+            config.camera.rect = *rect;
+            break;
+        }
+        case 'F':
+            config.camera.fit = true;
+            break;
+        case 'p':
+            if (!scanout::apps::parseCount(optarg, value) || value == 0 || value > UINT32_MAX) {
+                std::fprintf(stderr, "scanout-cam: --plane '%s': need a plane id\n", optarg);
+                return 2;
+            }
+            config.camera.planeId = static_cast<uint32_t>(value);
+            break;
+        case 'b':
+            if (!scanout::apps::parseCount(optarg, value) || value < 2 || value > 32) {
+                std::fprintf(stderr, "scanout-cam: --buffers '%s': need 2 to 32\n", optarg);
+                return 2;
+            }
+            config.camera.buffers = static_cast<uint32_t>(value);
+            break;
+        case 'd':
+            config.display.device = optarg;
+            break;
+        case 'c':
+            config.display.connector = optarg;
+            break;
+        case 'm':
+            config.display.mode = optarg;
+            break;
+        case 'k':
+            config.display.keepLastFrame = true;
+            break;
+        case 'D':
+            if (std::strcmp(optarg, "exit") && std::strcmp(optarg, "wait")) {
+                std::fprintf(stderr, "scanout-cam: --on-disconnect '%s': need exit or wait\n",
+                             optarg);
+                return 2;
+            }
+            config.waitOnDisconnect = !std::strcmp(optarg, "wait");
+            break;
+        case kProbe:
+            config.probe = true;
+            break;
+        case kScreenshot:
+            config.screenshot = optarg;
+            config.display.writeback = true;
+            break;
+        case kPauseAt:
+            if (!scanout::apps::parseCount(optarg, value) || value == 0) {
+                std::fprintf(stderr, "scanout-cam: --pause-at '%s': need a frame count\n", optarg);
+                return 2;
+            }
+            config.pauseAt.insert(value);
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (scanout::apps::extraArguments("scanout-cam", argc, argv, optind)) {
+        usage(stderr);
+        return 2;
+    }
+
+    int status = run(config);
+
+    int fdsAtExit = scanout::apps::countOpenFds();
+    std::printf("scanout-cam: open fds at start %d, at exit %d\n", fdsAtStart, fdsAtExit);
+    if (fdsAtExit != fdsAtStart) {
+        std::fprintf(stderr, "scanout-cam: %d file descriptors leaked\n", fdsAtExit - fdsAtStart);
+        if (status == 0)
+            status = 1;
+    }
+    return status;
+}
