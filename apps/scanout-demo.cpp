@@ -18,6 +18,7 @@
 #include <scanout/event_loop.h>
 #include <scanout/log.h>
 
+#include "common/board.h"
 #include "common/cli.h"
 #include "common/fd_count.h"
 #include "common/pause.h"
@@ -37,15 +38,17 @@ void usage(FILE *out)
         "  -c, --connector NAME  connector, e.g. HDMI-A-1 (default: first connected)\n"
         "  -m, --mode WxH[@Hz]   display mode (default: the connector's preferred mode)\n"
         "  -l, --legacy          use legacy KMS instead of atomic\n"
+        "  -a, --atomic          use atomic KMS (where a board config says legacy)\n"
         "  -k, --keep            leave the last frame up at exit (kernel 6.8+ keeps it\n"
         "                        after the process ends)\n"
         "  -p, --pause-at N      once frame N is on screen, stop the process (SIGSTOP) so\n"
         "                        it can be inspected; SIGCONT resumes. Repeatable.\n"
+        "%s"
         "  -h, --help            show this help\n"
         "\n"
         "Scene: 8 colour bars over a grey band in which an orange block moves %u px per\n"
         "frame. Environment: SCANOUT_LOG=error|warn|info|debug.\n",
-        scanout::demo::kBlockStep);
+        scanout::apps::kBoardUsage, scanout::demo::kBlockStep);
 }
 
 struct Summary {
@@ -121,15 +124,22 @@ int main(int argc, char **argv)
         {"connector", required_argument, nullptr, 'c'},
         {"mode", required_argument, nullptr, 'm'},
         {"legacy", no_argument, nullptr, 'l'},
+        {"atomic", no_argument, nullptr, 'a'},
         {"keep", no_argument, nullptr, 'k'},
         {"pause-at", required_argument, nullptr, 'p'},
         {"help", no_argument, nullptr, 'h'},
+        scanout::apps::kBoardLongOption,
         {},
     };
+    static const char shortOptions[] = "n:d:c:m:lakp:h";
     scanout::DisplayOptions options;
+    scanout::BoardConfig board;
+    if (int rc = scanout::apps::loadBoard("scanout-demo", argc, argv, shortOptions, longOptions,
+                                          board, &options))
+        return rc;
     uint64_t frames = 0;
     std::set<uint64_t> pauseAt;
-    for (int opt; (opt = getopt_long(argc, argv, "n:d:c:m:lkp:h", longOptions, nullptr)) != -1;) {
+    for (int opt; (opt = getopt_long(argc, argv, shortOptions, longOptions, nullptr)) != -1;) {
         uint64_t value = 0;
         switch (opt) {
         case 'n':
@@ -150,6 +160,9 @@ int main(int argc, char **argv)
         case 'l':
             options.legacy = true;
             break;
+        case 'a':
+            options.legacy = false;
+            break;
         case 'k':
             options.keepLastFrame = true;
             break;
@@ -161,6 +174,8 @@ int main(int argc, char **argv)
             }
             pauseAt.insert(value);
             break;
+        case scanout::apps::kBoardOption:
+            break; /* read by loadBoard */
         case 'h':
             usage(stdout);
             return 0;

@@ -8,10 +8,12 @@
 #include <getopt.h>
 #include <string>
 
+#include <scanout/board_config.h>
 #include <scanout/device.h>
 #include <scanout/kms_types.h>
 #include <scanout/select.h>
 
+#include "common/board.h"
 #include "common/cli.h"
 #include "common/json.h"
 
@@ -28,6 +30,9 @@ void usage(FILE *out)
                  "  -d, --device DEV   only this device: a path (/dev/dri/card0) or driver name\n"
                  "  -j, --json         print JSON instead of text\n"
                  "  -w, --writeback    include writeback connectors\n"
+                 "      --board FILE   board config: list only its display device\n"
+                 "      --check        with --board: validate the file and print what it sets,\n"
+                 "                     without opening a device (exit 2 when it is invalid)\n"
                  "  -h, --help         show this help\n"
                  "\n"
                  "Environment: SCANOUT_LOG=error|warn|info|debug\n");
@@ -232,6 +237,44 @@ void writeJson(JsonWriter &j, const scanout::Snapshot &snap)
     j.endArray();
 }
 
+/* What --check prints: the file is valid, and what it asks of each part of the system. */
+void printBoard(const scanout::BoardConfig &b)
+{
+    auto orDefault = [](const std::string &v, const char *def) {
+        return v.empty() ? std::string(def) : v;
+    };
+    const scanout::BoardConfig::Display &d = b.display;
+    std::printf("%s: valid board config '%s'\n", b.file.c_str(), b.name.c_str());
+    std::printf("  display: device %s, connector %s, mode %s, api %s, rotation %u%s%s\n",
+                orDefault(d.device, "(first KMS device)").c_str(),
+                orDefault(d.connector, "(first connected)").c_str(),
+                orDefault(d.mode, "preferred").c_str(), scanout::commitApiName(d.api), d.rotation,
+                d.reflectX ? ", reflect-x" : "", d.reflectY ? ", reflect-y" : "");
+    std::string formats;
+    for (uint32_t f : d.formats)
+        formats += (formats.empty() ? "" : ",") + scanout::fourccName(f);
+    std::string modifiers;
+    for (uint64_t m : d.modifiers)
+        modifiers += (modifiers.empty() ? "" : ",") + scanout::modifierName(m);
+    std::printf("  scanout: formats %s, modifiers %s\n", orDefault(formats, "(default)").c_str(),
+                orDefault(modifiers, "(any)").c_str());
+    const scanout::BoardConfig::Camera &c = b.camera;
+    std::printf("  camera: device %s, format %s, size %ux%u, path %s\n",
+                orDefault(c.device, "(first capture device)").c_str(),
+                c.format ? scanout::fourccName(c.format).c_str() : "(auto)", c.width, c.height,
+                scanout::cameraPathName(c.path));
+    const scanout::BoardConfig::Input &in = b.input;
+    std::string devices;
+    for (const std::string &dev : in.devices)
+        devices += (devices.empty() ? "" : ",") + dev;
+    std::printf("  input: %s %s, calibration %s, keymap %s/%s/%s\n",
+                in.devices.empty() ? "seat" : "devices",
+                in.devices.empty() ? orDefault(in.seat, "seat0").c_str() : devices.c_str(),
+                in.touchCalibration ? "set" : "none",
+                orDefault(in.keymapLayout, "(default)").c_str(),
+                orDefault(in.keymapVariant, "-").c_str(), orDefault(in.keymapOptions, "-").c_str());
+}
+
 } /* namespace */
 
 int main(int argc, char **argv)
@@ -241,11 +284,19 @@ int main(int argc, char **argv)
         {"json", no_argument, nullptr, 'j'},
         {"writeback", no_argument, nullptr, 'w'},
         {"help", no_argument, nullptr, 'h'},
+        {"check", no_argument, nullptr, 'C'},
+        scanout::apps::kBoardLongOption,
         {},
     };
-    std::string only;
-    bool json = false, writeback = false;
-    for (int opt; (opt = getopt_long(argc, argv, "d:jwh", longOptions, nullptr)) != -1;) {
+    static const char shortOptions[] = "d:jwh";
+    scanout::BoardConfig board;
+    scanout::DisplayOptions boardDisplay;
+    if (int rc = scanout::apps::loadBoard("scanout-info", argc, argv, shortOptions, longOptions,
+                                          board, &boardDisplay))
+        return rc;
+    std::string only = boardDisplay.device;
+    bool json = false, writeback = false, check = false;
+    for (int opt; (opt = getopt_long(argc, argv, shortOptions, longOptions, nullptr)) != -1;) {
         switch (opt) {
         case 'd':
             only = optarg;
@@ -256,6 +307,11 @@ int main(int argc, char **argv)
         case 'w':
             writeback = true;
             break;
+        case 'C':
+            check = true;
+            break;
+        case scanout::apps::kBoardOption:
+            break; /* read by loadBoard */
         case 'h':
             usage(stdout);
             return 0;
@@ -267,6 +323,14 @@ int main(int argc, char **argv)
     if (scanout::apps::extraArguments("scanout-info", argc, argv, optind)) {
         usage(stderr);
         return 2;
+    }
+    if (check) {
+        if (board.file.empty()) {
+            std::fprintf(stderr, "scanout-info: --check needs --board FILE\n");
+            return 2;
+        }
+        printBoard(board);
+        return 0;
     }
 
     scanout::Result<std::vector<scanout::DeviceCandidate>> candidates =

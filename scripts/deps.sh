@@ -4,6 +4,9 @@
 #   scripts/deps.sh vm      QEMU, Debian's kernel, busybox and Mesa for the test VM, and
 #                           what building vkms for that kernel takes
 #   scripts/deps.sh bench   the peer tool the benchmark runs (kmscube)
+#   scripts/deps.sh cross   cross compilers for arm64 and armhf, the arm64 -dev
+#                           packages (Debian multiarch), qemu-user and, for the
+#                           aarch64 test VM, qemu-system-arm and arm64 Mesa
 # Several groups may be given at once. Needs root or sudo. docs/dependencies.md says why
 # each package is here.
 set -eu
@@ -13,17 +16,20 @@ packages=
 vm=
 for group in "$@"; do
     case "$group" in
-    build) packages="$packages g++ make cmake pkg-config python3 libdrm-dev libgbm-dev libegl-dev libgles-dev libpng-dev" ;;
+    build) packages="$packages g++ make cmake pkg-config python3 libdrm-dev libgbm-dev libegl-dev libgles-dev libpng-dev libinih-dev" ;;
     vm)
         packages="$packages qemu-system-x86 linux-image-amd64 busybox-static libgl1-mesa-dri libegl-mesa0 libdrm-tests"
         packages="$packages gcc make xz-utils python3"
         vm=1
         ;;
     bench) packages="$packages kmscube" ;;
-    *) echo "deps.sh: unknown group '$group' (build, vm, bench)" >&2; exit 2 ;;
+    cross) packages="$packages crossbuild-essential-arm64 crossbuild-essential-armhf qemu-user-static
+        libdrm-dev:arm64 libgbm-dev:arm64 libegl-dev:arm64 libgles-dev:arm64 libinih-dev:arm64
+        libpng-dev:arm64 qemu-system-arm libgl1-mesa-dri:arm64 libegl-mesa0:arm64" ;;
+    *) echo "deps.sh: unknown group '$group' (build, vm, bench, cross)" >&2; exit 2 ;;
     esac
 done
-[ -n "$packages" ] || { echo "usage: scripts/deps.sh build|vm|bench..." >&2; exit 2; }
+[ -n "$packages" ] || { echo "usage: scripts/deps.sh build|vm|bench|cross..." >&2; exit 2; }
 
 sudo=
 if [ "$(id -u)" -ne 0 ]; then
@@ -47,6 +53,14 @@ install() {
     fi
     echo "deps: installing:$missing"
     export DEBIAN_FRONTEND=noninteractive
+    # Packages named pkg:ARCH (multiarch) need ARCH known to dpkg before apt-get update.
+    for arch in $(printf '%s\n' $missing | sed -n 's/.*:\([a-z0-9]*\)$/\1/p' | sort -u); do
+        if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+            echo "deps: adding dpkg architecture $arch"
+            $sudo dpkg --add-architecture "$arch"
+            updated=
+        fi
+    done
     if [ -z "$updated" ]; then
         $sudo apt-get update -q
         updated=1

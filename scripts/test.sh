@@ -1,7 +1,10 @@
 #!/bin/sh
-# Build scanout and run every test: unit tests, then the VM tests on QEMU.
-#   scripts/test.sh            debug build, all tests
-#   scripts/test.sh -L unit    extra arguments go to ctest
+# Build scanout and run every test: unit tests, then the VM tests on QEMU,
+# then the cross builds for arm64 and armhf with their unit tests under
+# qemu-user and the aarch64 VM smoke test (scripts/cross.sh).
+#   scripts/test.sh            debug build, all tests, cross builds included
+#   scripts/test.sh -L unit    extra arguments go to ctest, for the host build
+#                              only (scripts/cross.sh runs the cross part alone)
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -9,3 +12,6 @@ scripts/deps.sh build vm
 cmake --preset debug
 cmake --build --preset debug -j "$(nproc)"
 ctest --preset debug "$@"
+if [ $# -eq 0 ]; then
+    scripts/cross.sh
+fi

@@ -47,6 +47,49 @@ BOOT_MODULES = ("virtio_ring", "virtio", "virtio_pci_legacy_dev",
                 "virtio_pci_modern_dev", "virtio_pci", "netfs", "fscache",
                 "9pnet", "9pnet_virtio", "9p")
 
+
+@dataclass(frozen=True)
+class Arch:
+    """What differs between the guest architectures.
+
+    x86_64 boots the host's own kernel.  aarch64 boots Debian's arm64 kernel,
+    unpacked with its modules and a static arm64 busybox under `root`
+    (scripts/cross.sh does that), over the same host tree: its multiarch
+    arm64 libraries serve the cross-built programs.  The host's own programs
+    cannot run there ("foreign"), so the initramfs's busybox becomes the
+    guest's /bin/sh and tools, and the DRM modules are loaded by the
+    initramfs instead of the guest's modprobe.
+    """
+    qemu: str
+    machine: tuple     # QEMU options choosing the board
+    video: tuple       # QEMU options before the virtio-gpu device
+    console: str
+    cpu: str
+    kernel_glob: str
+    boot_modules: tuple
+    foreign: bool
+
+
+ARCHES = {
+    "x86_64": Arch("qemu-system-x86_64", (), ("-vga", "none"), "ttyS0", "max",
+                   "/boot/vmlinuz-*-amd64", BOOT_MODULES, False),
+    # pauth-impdef: Debian's arm64 code signs return addresses everywhere, and
+    # TCG computes the architected QARMA5 signature slowly; the IMPDEF
+    # algorithm is much cheaper and equally valid for the guest.
+    "aarch64": Arch("qemu-system-aarch64", ("-M", "virt"), (), "ttyAMA0", "max,pauth-impdef=on",
+                    "boot/vmlinuz-*-arm64",
+                    BOOT_MODULES + ("drm", "drm_kms_helper", "drm_shmem_helper",
+                                    "virtio_dma_buf", "virtio_gpu"), True),
+}
+
+
+def arch_root(arch):
+    """Where a foreign architecture's kernel, modules and busybox are unpacked."""
+    if not ARCHES[arch].foreign:
+        return "/"
+    return os.environ.get("SCANOUT_VM_ARM64_ROOT") or os.path.join(REPO, "build", "vm-arm64")
+
+
 HOSTROOT_TAG = "hostroot"
 JOB_TAG = "scanoutjob"
 # 9p payload size; QEMU 7.2 caps it around 500 KiB, 256 KiB is a safe win over
@@ -78,10 +121,12 @@ done
 
 job=
 keep=
+foreign=
 for arg in $(cat /proc/cmdline); do
     case "$arg" in
     scanout.job=*) job=${arg#scanout.job=} ;;
     scanout.keep=*) keep=${arg#scanout.keep=} ;;
+    scanout.foreign=*) foreign=${arg#scanout.foreign=} ;;
     esac
 done
 [ -n "$job" ] || die "no scanout.job= on the kernel command line"
@@ -110,6 +155,16 @@ mount -t tmpfs -o mode=1777 tmpfs $r/var/tmp
 if [ -n "$keep" ]; then
     mkdir -p "$r$keep" 2>/dev/null
     mount -o bind /keep "$r$keep" || die "bind $keep back"
+fi
+# A host tree built for another architecture: this busybox is the guest's
+# shell (bound over the tree's /bin/sh) and its tools (first in PATH).
+if [ -n "$foreign" ]; then
+    mkdir -p $r/run/scanout-vm/bin
+    cp /bin/busybox $r/run/scanout-vm/busybox || die "copy busybox to $r/run/scanout-vm"
+    for a in $(/bin/busybox --list); do
+        ln -s /run/scanout-vm/busybox $r/run/scanout-vm/bin/$a
+    done
+    mount -o bind $r/run/scanout-vm/busybox $r/bin/sh || die "bind busybox over $r/bin/sh"
 fi
 # The job dir is mounted last so that it also works below /tmp or /run (the
 # mount point is then created in the fresh tmpfs).  No caching: the host
@@ -261,11 +316,14 @@ def pixel(img, x, y):
 # ---------------------------------------------------------------------------
 # Kernel and initramfs
 
-def default_kernel():
-    kernels = glob.glob("/boot/vmlinuz-*-amd64")
+def default_kernel(arch="x86_64"):
+    pattern = os.path.join(arch_root(arch), ARCHES[arch].kernel_glob)
+    kernels = glob.glob(pattern)
     if not kernels:
-        raise VMError("no kernel found matching /boot/vmlinuz-*-amd64 "
-                      "(run scripts/deps.sh vm, or pass --kernel)")
+        hint = ("scripts/cross.sh arm64" if ARCHES[arch].foreign
+                else "scripts/deps.sh vm")
+        raise VMError(f"no kernel found matching {pattern} "
+                      f"(run {hint}, or pass --kernel)")
 
     def version_key(path):
         ver = os.path.basename(path)[len("vmlinuz-"):]
@@ -295,9 +353,9 @@ def kernel_version(kernel):
     raise VMError(f"cannot tell the kernel version of {kernel}")
 
 
-def _module_paths(kver):
+def _module_paths(kver, root="/"):
     """Map module name (with '_') -> absolute path, from modules.dep."""
-    moddir = f"/lib/modules/{kver}"
+    moddir = os.path.join(root, f"lib/modules/{kver}")
     dep = os.path.join(moddir, "modules.dep")
     try:
         with open(dep) as f:
@@ -372,19 +430,24 @@ class _Cpio:
         return self.buf.getvalue()
 
 
-def build_initramfs(kver, cache_dir):
+def build_initramfs(kver, cache_dir, arch="x86_64"):
     """Return the path of a (cached) initramfs for kernel `kver`."""
-    busybox = shutil.which("busybox") or "/bin/busybox"
+    root = arch_root(arch)
+    if ARCHES[arch].foreign:
+        busybox = os.path.join(root, "bin/busybox")
+    else:
+        busybox = shutil.which("busybox") or "/bin/busybox"
     if not os.path.exists(busybox):
-        raise VMError("busybox not found (install busybox-static, see "
-                      "scripts/deps.sh vm)")
-    paths, builtin = _module_paths(kver)
+        raise VMError(f"busybox not found at {busybox} (install busybox-static, "
+                      "see scripts/deps.sh vm; for aarch64 run scripts/cross.sh arm64)")
+    paths, builtin = _module_paths(kver, root)
     order, mods = [], []
-    for name in BOOT_MODULES:
+    for name in ARCHES[arch].boot_modules:
         if name in builtin:
             continue
         if name not in paths:
-            raise VMError(f"module {name} not found in /lib/modules/{kver}")
+            raise VMError(f"module {name} not found in "
+                          f"{os.path.join(root, 'lib/modules', kver)}")
         order.append(name)
         mods.append(paths[name])
 
@@ -498,17 +561,20 @@ def _set_pdeathsig():
         pass
 
 
-def _write_guest_run(jobdir, command, modprobe, cwd, vkms=False):
+def _write_guest_run(jobdir, command, modprobe, cwd, vkms=False, arch="x86_64"):
     q = shlex.quote
+    foreign = ARCHES[arch].foreign
+    # A foreign guest loads virtio_gpu from the initramfs: only wait for it.
+    wait_dri = foreign or any(m.replace("-", "_") == "virtio_gpu" for m in modprobe)
+    guest_bin = GUEST_BIN + (":/run/scanout-vm/bin" if foreign else "")
     text = (GUEST_RUN_TEMPLATE
             .replace("@JOB@", q(jobdir))
             .replace("@MODULES@", " ".join(q(m) for m in modprobe))
-            .replace("@WAIT_DRI@", "1" if any(
-                m.replace("-", "_") == "virtio_gpu" for m in modprobe) else "")
+            .replace("@WAIT_DRI@", "1" if wait_dri else "")
             .replace("@VKMS@", "1" if vkms else "")
             .replace("@VKMS_DEPENDS@", " ".join(_vkms.DEPENDS))
             .replace("@VKMS_PARAMS@", " ".join(_vkms.PARAMS))
-            .replace("@GUEST_BIN@", q(GUEST_BIN))
+            .replace("@GUEST_BIN@", q(guest_bin))
             .replace("@CWD@", q(cwd))
             .replace("@COMMAND@", q(command)))
     with open(os.path.join(jobdir, "guest-run.sh"), "w") as f:
@@ -567,7 +633,8 @@ def _handle_shots(jobdir, monitor_path, state, shots):
 
 
 def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
-        append="", kernel=None, cache_dir=None, memory=2048, smp=2, vkms=False):
+        append="", kernel=None, cache_dir=None, memory=2048, smp=2, vkms=False,
+        arch="x86_64"):
     """Boot a VM, run `command` (a shell string, via sh -c) and power off.
 
     With `vkms`, the vkms module (built out of tree, see vkms.py) is loaded
@@ -590,23 +657,31 @@ def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
     os.makedirs(jobdir, exist_ok=True)
     _clean_jobdir(jobdir)
 
-    kernel = kernel or default_kernel()
+    if arch not in ARCHES:
+        raise VMError(f"unknown arch {arch!r} (one of {', '.join(ARCHES)})")
+    spec = ARCHES[arch]
+    if spec.foreign:
+        modprobe = ()  # the guest tree has no modules for this kernel
+    kernel = kernel or default_kernel(arch)
     if not os.path.exists(kernel):
         raise VMError(f"kernel {kernel} does not exist")
     kver = kernel_version(kernel)
     cache_dir = cache_dir or os.environ.get("SCANOUT_VM_CACHE") or \
         os.path.join(REPO, "build", "vm-cache")
-    initrd = build_initramfs(kver, cache_dir)
+    initrd = build_initramfs(kver, cache_dir, arch)
     if vkms:
+        if spec.foreign:
+            raise VMError(f"vkms is built for the x86_64 VM kernel only, not for {arch}")
         try:
             # Into the job dir: the cache may live where the guest cannot see it.
             shutil.copyfile(_vkms.module(kver, cache_dir), os.path.join(jobdir, "vkms.ko"))
         except _vkms.VkmsError as e:
             raise VMError(f"vkms: {e}")
-    _write_guest_run(jobdir, command, modprobe, cwd, vkms)
-    qemu = shutil.which("qemu-system-x86_64")
+    _write_guest_run(jobdir, command, modprobe, cwd, vkms, arch)
+    qemu = shutil.which(spec.qemu)
     if not qemu:
-        raise VMError("qemu-system-x86_64 not found (install qemu-system-x86)")
+        raise VMError(f"{spec.qemu} not found (install "
+                      f"{'qemu-system-arm' if spec.foreign else 'qemu-system-x86'})")
 
     # Unix socket paths are limited to 108 bytes; fall back to /tmp.
     sockdir = None
@@ -618,15 +693,17 @@ def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
         os.unlink(monitor_path)
     serial_path = os.path.join(jobdir, "serial.log")
 
-    cmdline = (f"console=ttyS0 quiet loglevel=3 panic=-1 scanout.job={jobdir} "
+    cmdline = (f"console={spec.console} quiet loglevel=3 panic=-1 scanout.job={jobdir} "
                f"scanout.keep={REPO}")
+    if spec.foreign:
+        cmdline += " scanout.foreign=1"
     if append:
         cmdline += " " + append
     argv = [
-        qemu, "-nodefaults", "-no-user-config", "-no-reboot",
-        "-accel", "tcg,thread=multi", "-cpu", "max",
+        qemu, "-nodefaults", "-no-user-config", "-no-reboot", *spec.machine,
+        "-accel", "tcg,thread=multi", "-cpu", spec.cpu,
         "-m", str(memory), "-smp", str(smp),
-        "-display", "none", "-vga", "none", "-device", "virtio-gpu-pci",
+        "-display", "none", *spec.video, "-device", "virtio-gpu-pci",
         "-kernel", kernel, "-initrd", initrd, "-append", cmdline,
         "-serial", f"file:{serial_path}",
         "-monitor", f"unix:{monitor_path},server=on,wait=off",
@@ -731,7 +808,10 @@ def main(argv=None):
                     "overlay, cursor and writeback")
     ap.add_argument("--append", default="", help="extra kernel command line")
     ap.add_argument("--kernel", help="kernel image (default: newest "
-                    "/boot/vmlinuz-*-amd64)")
+                    "/boot/vmlinuz-*-amd64, or build/vm-arm64/boot/vmlinuz-*-arm64)")
+    ap.add_argument("--arch", choices=sorted(ARCHES), default="x86_64",
+                    help="guest architecture (default x86_64; aarch64 runs "
+                    "cross-built programs, see scripts/cross.sh)")
     ap.add_argument("--cwd", help="guest working directory (default: current)")
     ap.add_argument("--png", action="store_true",
                     help="also convert screenshots to NAME.png")
@@ -756,7 +836,7 @@ def main(argv=None):
     try:
         res = run(command, jobdir=jobdir, modprobe=modprobe, timeout=args.timeout,
                   cwd=args.cwd, append=args.append, kernel=args.kernel,
-                  vkms=args.vkms)
+                  vkms=args.vkms, arch=args.arch)
     except VMError as e:
         print(f"vm.py: VM failed to start: {e}", file=sys.stderr)
         return 125
