@@ -24,13 +24,14 @@
 #include <scanout/v4l2/camera_view.h>
 #include <scanout/v4l2/formats.h>
 
+#include "common/board.h"
 #include "common/cli.h"
 #include "common/fd_count.h"
 #include "common/pause.h"
 
 namespace {
 
-using scanout::v4l2::CameraPath;
+using scanout::CameraPath;
 using scanout::v4l2::CameraView;
 using scanout::v4l2::CameraViewOptions;
 using scanout::v4l2::PathAttempt;
@@ -41,38 +42,41 @@ constexpr float kBackground[3] = {0.0f, 64 / 255.0f, 128 / 255.0f};
 void usage(FILE *out)
 {
     std::fprintf(
-        out, "Usage: scanout-cam [OPTIONS]\n"
-             "Show a V4L2 camera on a KMS output without copying its frames.\n"
-             "\n"
-             "  -C, --camera DEV        capture node (default: the first one)\n"
-             "  -f, --format FOURCC     camera format, e.g. XR24, YUYV, NV12 (default: the first\n"
-             "                          one a plane shows, else one GL samples)\n"
-             "  -s, --size WxH          camera frame size (default: the camera's current one)\n"
-             "  -R, --fps N             camera frame rate (default: the camera's current one)\n"
-             "  -P, --path PATH         auto, export, import, gl or copy (default: auto, tried\n"
-             "                          in that order)\n"
-             "  -n, --frames N          stop after N captured frames (default: until SIGINT)\n"
-             "  -r, --rect X,Y,W,H      where the camera goes on the output (default: all of it)\n"
-             "  -F, --fit               keep the camera's aspect ratio inside that rectangle\n"
-             "  -p, --plane ID          KMS plane for the export and import paths\n"
-             "  -b, --buffers N         camera buffers (default: 6)\n"
-             "  -d, --device DEV        DRM device path or driver name\n"
-             "  -c, --connector NAME    connector (default: the first connected)\n"
-             "  -m, --mode WxH[@Hz]     display mode (default: the preferred one)\n"
-             "  -k, --keep              leave the last frame up at exit (kernel 6.8+)\n"
-             "  -D, --on-disconnect A   exit (default) or wait when the camera goes away;\n"
-             "                          either way the last frame stays on screen\n"
-             "      --screenshot FILE   at exit, save the composed output as PNG (needs a\n"
-             "                          writeback connector, e.g. vkms)\n"
-             "      --pause-at N        once N camera frames were displayed, stop the process\n"
-             "                          (SIGSTOP) so the screen can be inspected. Repeatable.\n"
-             "      --probe             print which path works and why the others do not,\n"
-             "                          then exit without streaming\n"
-             "  -h, --help              show this help\n"
-             "\n"
-             "Summary at exit: frames captured, displayed, skipped and dropped, the path,\n"
-             "bytes copied, capture-to-flip latency (median, p99) and CPU per displayed frame.\n"
-             "Environment: SCANOUT_LOG=error|warn|info|debug.\n");
+        out,
+        "Usage: scanout-cam [OPTIONS]\n"
+        "Show a V4L2 camera on a KMS output without copying its frames.\n"
+        "\n"
+        "  -C, --camera DEV        capture node (default: the first one)\n"
+        "  -f, --format FOURCC     camera format, e.g. XR24, YUYV, NV12 (default: the first\n"
+        "                          one a plane shows, else one GL samples)\n"
+        "  -s, --size WxH          camera frame size (default: the camera's current one)\n"
+        "  -R, --fps N             camera frame rate (default: the camera's current one)\n"
+        "  -P, --path PATH         auto, export, import, gl or copy (default: auto, tried\n"
+        "                          in that order)\n"
+        "  -n, --frames N          stop after N captured frames (default: until SIGINT)\n"
+        "  -r, --rect X,Y,W,H      where the camera goes on the output (default: all of it)\n"
+        "  -F, --fit               keep the camera's aspect ratio inside that rectangle\n"
+        "  -p, --plane ID          KMS plane for the export and import paths\n"
+        "  -b, --buffers N         camera buffers (default: 6)\n"
+        "  -d, --device DEV        DRM device path or driver name\n"
+        "  -c, --connector NAME    connector (default: the first connected)\n"
+        "  -m, --mode WxH[@Hz]     display mode (default: the preferred one)\n"
+        "  -k, --keep              leave the last frame up at exit (kernel 6.8+)\n"
+        "  -D, --on-disconnect A   exit (default) or wait when the camera goes away;\n"
+        "                          either way the last frame stays on screen\n"
+        "      --screenshot FILE   at exit, save the composed output as PNG (needs a\n"
+        "                          writeback connector, e.g. vkms)\n"
+        "      --pause-at N        once N camera frames were displayed, stop the process\n"
+        "                          (SIGSTOP) so the screen can be inspected. Repeatable.\n"
+        "      --probe             print which path works and why the others do not,\n"
+        "                          then exit without streaming\n"
+        "%s"
+        "  -h, --help              show this help\n"
+        "\n"
+        "Summary at exit: frames captured, displayed, skipped and dropped, the path,\n"
+        "bytes copied, capture-to-flip latency (median, p99) and CPU per displayed frame.\n"
+        "Environment: SCANOUT_LOG=error|warn|info|debug.\n",
+        scanout::apps::kBoardUsage);
 }
 
 const char *outcomeName(PathAttempt::Outcome o)
@@ -127,11 +131,10 @@ int probe(scanout::EventLoop &loop, scanout::Display &display, const Config &con
                 display.commitMode());
     for (const PathAttempt &a : v.attempts()) {
         const char *errName = a.errnum ? strerrorname_np(a.errnum) : nullptr;
-        std::printf("  %-7s %-9s %s%s%s\n", scanout::v4l2::cameraPathName(a.path),
-                    outcomeName(a.outcome), errName ? errName : "", errName ? ": " : "",
-                    a.detail.c_str());
+        std::printf("  %-7s %-9s %s%s%s\n", scanout::cameraPathName(a.path), outcomeName(a.outcome),
+                    errName ? errName : "", errName ? ": " : "", a.detail.c_str());
     }
-    std::printf("scanout-cam: path %s\n", scanout::v4l2::cameraPathName(v.path()));
+    std::printf("scanout-cam: path %s\n", scanout::cameraPathName(v.path()));
     return 0;
 }
 
@@ -237,7 +240,7 @@ int run(const Config &config)
         "%.2f ms CPU/displayed frame, %llu requeued while shown%s\n",
         static_cast<unsigned long long>(s.captured), static_cast<unsigned long long>(s.displayed),
         static_cast<unsigned long long>(s.skipped), static_cast<unsigned long long>(s.dropped),
-        scanout::v4l2::cameraPathName(v.path()), static_cast<unsigned long long>(s.bytesCopied),
+        scanout::cameraPathName(v.path()), static_cast<unsigned long long>(s.bytesCopied),
         percentileMs(s.latencyNs, 0.5), percentileMs(s.latencyNs, 0.99),
         percentileMs(s.dequeueLatencyNs, 0.5), percentileMs(s.dequeueLatencyNs, 0.99),
         s.displayed ? cpu * 1000.0 / s.displayed : 0.0,
@@ -284,11 +287,24 @@ int main(int argc, char **argv)
         {"pause-at", required_argument, nullptr, kPauseAt},
         {"screenshot", required_argument, nullptr, kScreenshot},
         {"help", no_argument, nullptr, 'h'},
+        scanout::apps::kBoardLongOption,
         {},
     };
+    static const char shortOptions[] = "C:f:s:P:R:n:r:Fp:b:d:c:m:kD:h";
     Config config;
-    for (int opt; (opt = getopt_long(argc, argv, "C:f:s:P:R:n:r:Fp:b:d:c:m:kD:h", longOptions,
-                                     nullptr)) != -1;) {
+    scanout::BoardConfig board;
+    if (int rc = scanout::apps::loadBoard("scanout-cam", argc, argv, shortOptions, longOptions,
+                                          board, &config.display))
+        return rc;
+    /* [camera] and the camera plane from the board config; the options below override them. */
+    config.camera.camera = board.camera.device;
+    config.camera.fourcc = board.camera.format;
+    config.camera.width = board.camera.width;
+    config.camera.height = board.camera.height;
+    config.camera.path = board.camera.path;
+    if (board.display.cameraPlane.kind == scanout::PlaneChoice::Kind::Id)
+        config.camera.planeId = board.display.cameraPlane.id;
+    for (int opt; (opt = getopt_long(argc, argv, shortOptions, longOptions, nullptr)) != -1;) {
         uint64_t value = 0;
         switch (opt) {
         case 'C':
@@ -309,7 +325,7 @@ int main(int argc, char **argv)
             }
             break;
         case 'P': {
-            auto path = scanout::v4l2::parseCameraPath(optarg);
+            auto path = scanout::parseCameraPath(optarg);
             if (!path) {
                 std::fprintf(stderr, "scanout-cam: --path: %s\n", path.error().message().c_str());
                 return 2;
@@ -389,6 +405,8 @@ int main(int argc, char **argv)
                 return 2;
             }
             config.pauseAt.insert(value);
+            break;
+        case scanout::apps::kBoardOption:
             break;
         case 'h':
             usage(stdout);

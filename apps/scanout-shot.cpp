@@ -16,20 +16,25 @@
 #include <scanout/image.h>
 #include <scanout/screenshot.h>
 
+#include "common/board.h"
+
 namespace {
 
 void usage(FILE *out)
 {
-    std::fprintf(out, "Usage: scanout-shot [OPTIONS] FILE.png\n"
-                      "Save what a display shows, all planes composed, as a PNG. Needs a device\n"
-                      "with a writeback connector.\n"
-                      "\n"
-                      "  -d, --device DEV       a path (/dev/dri/card0) or driver name (vkms)\n"
-                      "  -c, --connector NAME   the CRTC driving this connector (HDMI-A-1)\n"
-                      "      --crtc ID          this CRTC (default: the first active one)\n"
-                      "  -h, --help             show this help\n"
-                      "\n"
-                      "Environment: SCANOUT_LOG=error|warn|info|debug\n");
+    std::fprintf(out,
+                 "Usage: scanout-shot [OPTIONS] FILE.png\n"
+                 "Save what a display shows, all planes composed, as a PNG. Needs a device\n"
+                 "with a writeback connector.\n"
+                 "\n"
+                 "  -d, --device DEV       a path (/dev/dri/card0) or driver name (vkms)\n"
+                 "  -c, --connector NAME   the CRTC driving this connector (HDMI-A-1)\n"
+                 "      --crtc ID          this CRTC (default: the first active one)\n"
+                 "%s"
+                 "  -h, --help             show this help\n"
+                 "\n"
+                 "Environment: SCANOUT_LOG=error|warn|info|debug\n",
+                 scanout::apps::kBoardUsage);
 }
 
 bool parseId(const char *text, uint32_t *out)
@@ -53,12 +58,22 @@ int main(int argc, char **argv)
         {"connector", required_argument, nullptr, 'c'},
         {"crtc", required_argument, nullptr, optCrtc},
         {"help", no_argument, nullptr, 'h'},
+        scanout::apps::kBoardLongOption,
         {},
     };
+    static const char shortOptions[] = "d:c:h";
+    /* A board config names the device and connector; the options below override them. */
+    scanout::BoardConfig board;
+    scanout::DisplayOptions display;
+    if (int rc = scanout::apps::loadBoard("scanout-shot", argc, argv, shortOptions, longOptions,
+                                          board, &display))
+        return rc;
     scanout::DeviceOptions options;
     options.writeback = true;
+    options.device = display.device;
     scanout::CaptureTarget target;
-    for (int opt; (opt = getopt_long(argc, argv, "d:c:h", longOptions, nullptr)) != -1;) {
+    target.connector = display.connector;
+    for (int opt; (opt = getopt_long(argc, argv, shortOptions, longOptions, nullptr)) != -1;) {
         switch (opt) {
         case 'd':
             options.device = optarg;
@@ -67,10 +82,13 @@ int main(int argc, char **argv)
             target.connector = optarg;
             break;
         case optCrtc:
+            target.connector.clear();
             if (!parseId(optarg, &target.crtcId)) {
                 std::fprintf(stderr, "scanout-shot: --crtc wants a CRTC id, not '%s'\n", optarg);
                 return 2;
             }
+            break;
+        case scanout::apps::kBoardOption:
             break;
         case 'h':
             usage(stdout);

@@ -25,32 +25,6 @@ uint64_t monotonicNs()
 
 } /* namespace */
 
-const char *cameraPathName(CameraPath path)
-{
-    switch (path) {
-    case CameraPath::Export:
-        return "export";
-    case CameraPath::Import:
-        return "import";
-    case CameraPath::Gl:
-        return "gl";
-    case CameraPath::Copy:
-        return "copy";
-    }
-    return "?";
-}
-
-Result<std::optional<CameraPath>> parseCameraPath(std::string_view text)
-{
-    if (text == "auto")
-        return std::optional<CameraPath>();
-    for (CameraPath p : {CameraPath::Export, CameraPath::Import, CameraPath::Gl, CameraPath::Copy})
-        if (text == cameraPathName(p))
-            return std::optional<CameraPath>(p);
-    return makeError(EINVAL, "path '%.*s': expected auto, export, import, gl or copy",
-                     static_cast<int>(text.size()), text.data());
-}
-
 class CameraView::Impl
 {
 public:
@@ -182,10 +156,9 @@ Result<void> CameraView::Impl::init(const CameraViewOptions &options)
     for (CameraPath path : order) {
         PathAttempt attempt;
         attempt.path = path;
-        if ((options.path && *options.path != path) || (chosen && !options.probeAll)) {
-            attempt.detail = options.path && *options.path != path
-                                 ? "not asked for"
-                                 : "not tried, an earlier path works";
+        bool other = options.path != CameraPath::Auto && options.path != path;
+        if (other || (chosen && !options.probeAll)) {
+            attempt.detail = other ? "not asked for" : "not tried, an earlier path works";
             attempts_.push_back(attempt);
             continue;
         }
@@ -237,8 +210,10 @@ Result<std::string> CameraView::Impl::tryPath(CameraPath path)
         return setUpGl();
     case CameraPath::Copy:
         return setUpCopy();
+    case CameraPath::Auto:
+        break;
     }
-    return makeError(EINVAL, "unknown path");
+    return makeError(EINVAL, "no path to try: auto picks one of the others");
 }
 
 Result<void> CameraView::Impl::exportCameraBuffers()

@@ -118,5 +118,7 @@ Result<std::string> resolveDisplayDevice(const std::string &device);
 
 const char *commitApiName(CommitApi api);
 const char *cameraPathName(CameraPath path);
+/** "auto", "export", "import", "gl" or "copy". */
+Result<CameraPath> parseCameraPath(std::string_view text);
 
 } /* namespace scanout */

@@ -674,4 +674,13 @@ const char *cameraPathName(CameraPath path)
     return "?";
 }
 
+Result<CameraPath> parseCameraPath(std::string_view text)
+{
+    CameraPath path = CameraPath::Auto;
+    if (!parseEnum(text, kPaths, path))
+        return makeError(EINVAL, "path '%.*s': expected auto, export, import, gl or copy",
+                         static_cast<int>(text.size()), text.data());
+    return path;
+}
+
 } /* namespace scanout */

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include <scanout/board_config.h>
 #include <scanout/display.h>
 #include <scanout/event_loop.h>
 #include <scanout/kms_types.h>
@@ -17,17 +18,7 @@
 
 namespace scanout::v4l2 {
 
-/** How camera frames reach the screen, in the order they are tried. */
-enum class CameraPath {
-    Export, /* the camera's dma_buf (EXPBUF) becomes a framebuffer on a plane */
-    Import, /* display-allocated buffers are queued into the camera as DMABUF */
-    Gl,     /* the dma_buf becomes an EGLImage and GL composes it */
-    Copy,   /* mmap and copy: the last resort, counted */
-};
-
-const char *cameraPathName(CameraPath path);
-/** "export", "import", "gl", "copy"; "auto" gives an empty optional. */
-Result<std::optional<CameraPath>> parseCameraPath(std::string_view text);
+/* CameraPath (export, import, gl, copy, in the order they are tried) is scanout::CameraPath. */
 
 /** One row of the decision table: a path and what its probe said. */
 struct PathAttempt {
@@ -48,8 +39,8 @@ struct CameraViewOptions {
     uint32_t width = 0, height = 0;
     /** Frames per second to ask the camera for, or 0 to keep its rate. */
     uint32_t fps = 0;
-    /** A path to use, or empty to take the first whose probe passes. */
-    std::optional<CameraPath> path;
+    /** A path to use, or Auto to take the first whose probe passes. */
+    CameraPath path = CameraPath::Auto;
     /** Where the frames go on the output; empty for all of it. */
     Rect rect;
     /** Shrink the rectangle to the camera's aspect ratio, centred. */
