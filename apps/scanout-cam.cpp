@@ -423,12 +423,5 @@ int main(int argc, char **argv)
 
     int status = run(config);
 
-    int fdsAtExit = scanout::apps::countOpenFds();
-    std::printf("scanout-cam: open fds at start %d, at exit %d\n", fdsAtStart, fdsAtExit);
-    if (fdsAtExit != fdsAtStart) {
-        std::fprintf(stderr, "scanout-cam: %d file descriptors leaked\n", fdsAtExit - fdsAtStart);
-        if (status == 0)
-            status = 1;
-    }
-    return status;
+    return scanout::apps::checkFdLeak("scanout-cam", fdsAtStart, status);
 }

@@ -201,12 +201,5 @@ int main(int argc, char **argv)
                     static_cast<unsigned long long>(summary.missed), summary.mode.c_str());
     }
 
-    int fdsAtExit = scanout::apps::countOpenFds();
-    std::printf("scanout-demo: open fds at start %d, at exit %d\n", fdsAtStart, fdsAtExit);
-    if (fdsAtExit != fdsAtStart) {
-        std::fprintf(stderr, "scanout-demo: %d file descriptors leaked\n", fdsAtExit - fdsAtStart);
-        if (status == 0)
-            status = 1;
-    }
-    return status;
+    return scanout::apps::checkFdLeak("scanout-demo", fdsAtStart, status);
 }
