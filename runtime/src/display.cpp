@@ -1007,7 +1007,10 @@ Result<BufferTexture> Display::texture(uint32_t buffer)
             return tex.error();
         b.texture = std::move(*tex);
     }
-    return BufferTexture{b.texture->name(), b.texture->target()};
+    BufferTexture out{b.texture->name(), b.texture->target(), b.texture->textureCount(), {}};
+    for (uint32_t i = 0; i < out.planeCount; i++)
+        out.planes[i] = b.texture->name(i);
+    return out;
 }
 
 Result<void> Display::drawBuffer(uint32_t buffer, const Rect &destination)
@@ -1022,8 +1025,7 @@ Result<void> Display::drawBuffer(uint32_t buffer, const Rect &destination)
         impl_->quad_ = std::move(*quad);
     }
     Rect dst = destination.empty() ? Rect{0, 0, width(), height()} : destination;
-    impl_->quad_->draw(tex->name, dst, width(), height());
-    return {};
+    return impl_->quad_->draw(*impl_->buffers_.at(buffer).texture, dst, width(), height());
 }
 
 Result<void> Display::screenshot(const std::string &path)

@@ -6,6 +6,8 @@
 #include <GLES2/gl2.h>
 #include <GLES2/gl2ext.h>
 
+#include "gfx/egl.h"
+
 namespace scanout {
 
 namespace {
@@ -22,7 +24,7 @@ void main()
 }
 )";
 
-const char *const kFragmentShader = R"(
+const char *const kExternalShader = R"(
 #extension GL_OES_EGL_image_external : require
 precision mediump float;
 uniform samplerExternalOES image;
@@ -33,7 +35,32 @@ void main()
 }
 )";
 
-Result<GLuint> compileShader(GLenum type, const char *source)
+/*
+ * Y from the R channel of plane 0; U and V each from the R or G channel
+ * (the picks) of their plane's texture, which may be one and the same.
+ * BT.601 limited range: Y 16..235 and U, V 16..240 (scaled by 255/219 and
+ * 255/224), Kr 0.299, Kb 0.114.
+ */
+const char *const kYuvShader = R"(
+precision mediump float;
+uniform sampler2D planeY;
+uniform sampler2D planeU;
+uniform sampler2D planeV;
+uniform vec2 uPick;
+uniform vec2 vPick;
+varying vec2 uv;
+void main()
+{
+    float y = 1.16438 * (texture2D(planeY, uv).r - 0.0627451);
+    float u = dot(texture2D(planeU, uv).rg, uPick) - 0.501961;
+    float v = dot(texture2D(planeV, uv).rg, vPick) - 0.501961;
+    gl_FragColor = vec4(clamp(vec3(y + 1.59603 * v,
+                                   y - 0.391762 * u - 0.812968 * v,
+                                   y + 2.01723 * u), 0.0, 1.0), 1.0);
+}
+)";
+
+Result<GLuint> compileShader(GLenum type, const char *source, const char *what)
 {
     GLuint shader = glCreateShader(type);
     glShaderSource(shader, 1, &source, nullptr);
@@ -44,7 +71,7 @@ Result<GLuint> compileShader(GLenum type, const char *source)
         char log[512] = {};
         glGetShaderInfoLog(shader, sizeof(log), nullptr, log);
         glDeleteShader(shader);
-        return makeError(EINVAL, "compile external-image %s shader: %s",
+        return makeError(EINVAL, "compile %s %s shader: %s", what,
                          type == GL_VERTEX_SHADER ? "vertex" : "fragment", log);
     }
     return shader;
@@ -52,12 +79,14 @@ Result<GLuint> compileShader(GLenum type, const char *source)
 
 } /* namespace */
 
-Result<std::unique_ptr<TextureQuad>> TextureQuad::create()
+Result<TextureQuad::Program> TextureQuad::build(Kind kind)
 {
-    Result<GLuint> vs = compileShader(GL_VERTEX_SHADER, kVertexShader);
+    const char *what = kind == External ? "external-image" : "YUV-planes";
+    Result<GLuint> vs = compileShader(GL_VERTEX_SHADER, kVertexShader, what);
     if (!vs)
         return vs.error();
-    Result<GLuint> fs = compileShader(GL_FRAGMENT_SHADER, kFragmentShader);
+    Result<GLuint> fs =
+        compileShader(GL_FRAGMENT_SHADER, kind == External ? kExternalShader : kYuvShader, what);
     if (!fs) {
         glDeleteShader(*vs);
         return fs.error();
@@ -74,39 +103,82 @@ Result<std::unique_ptr<TextureQuad>> TextureQuad::create()
         char log[512] = {};
         glGetProgramInfoLog(program, sizeof(log), nullptr, log);
         glDeleteProgram(program);
-        return makeError(EINVAL, "link external-image program: %s", log);
+        return makeError(EINVAL, "link %s program: %s", what, log);
     }
 
-    std::unique_ptr<TextureQuad> quad(new TextureQuad());
-    quad->program_ = program;
-    quad->position_ = glGetAttribLocation(program, "position");
-    quad->viewport_ = glGetUniformLocation(program, "viewport");
-    quad->sampler_ = glGetUniformLocation(program, "image");
-    return quad;
+    Program p;
+    p.program = program;
+    p.position = glGetAttribLocation(program, "position");
+    p.viewport = glGetUniformLocation(program, "viewport");
+    if (kind == External) {
+        p.samplers[0] = glGetUniformLocation(program, "image");
+    } else {
+        p.samplers[0] = glGetUniformLocation(program, "planeY");
+        p.samplers[1] = glGetUniformLocation(program, "planeU");
+        p.samplers[2] = glGetUniformLocation(program, "planeV");
+        p.uPick = glGetUniformLocation(program, "uPick");
+        p.vPick = glGetUniformLocation(program, "vPick");
+    }
+    return p;
+}
+
+Result<std::unique_ptr<TextureQuad>> TextureQuad::create()
+{
+    return std::unique_ptr<TextureQuad>(new TextureQuad());
 }
 
 TextureQuad::~TextureQuad()
 {
-    if (program_)
-        glDeleteProgram(program_);
+    for (const Program &p : programs_)
+        if (p.program)
+            glDeleteProgram(p.program);
 }
 
-void TextureQuad::draw(uint32_t texture, const Rect &dst, uint32_t width, uint32_t height)
+Result<void> TextureQuad::draw(const DmaBufTexture &texture, const Rect &dst, uint32_t width,
+                               uint32_t height)
 {
+    const YuvPlaneLayout *yuv = texture.yuv();
+    Kind kind = yuv ? YuvPlanes : External;
+    Program &p = programs_[kind];
+    if (!p.program) {
+        Result<Program> built = build(kind);
+        if (!built)
+            return built.error();
+        p = *built;
+    }
+
     static const GLfloat corners[] = {0, 0, 1, 0, 0, 1, 1, 1};
-    glUseProgram(program_);
+    glUseProgram(p.program);
     glDisable(GL_SCISSOR_TEST);
     glViewport(0, 0, static_cast<GLsizei>(width), static_cast<GLsizei>(height));
-    glUniform4f(viewport_, static_cast<float>(dst.x) / width, static_cast<float>(dst.y) / height,
+    glUniform4f(p.viewport, static_cast<float>(dst.x) / width, static_cast<float>(dst.y) / height,
                 static_cast<float>(dst.width) / width, static_cast<float>(dst.height) / height);
-    glActiveTexture(GL_TEXTURE0);
-    glBindTexture(GL_TEXTURE_EXTERNAL_OES, texture);
-    glUniform1i(sampler_, 0);
-    glVertexAttribPointer(static_cast<GLuint>(position_), 2, GL_FLOAT, GL_FALSE, 0, corners);
-    glEnableVertexAttribArray(static_cast<GLuint>(position_));
+
+    /* Unit i samples Y, U, V in turn: the texture holding each. */
+    GLuint units[3] = {texture.name(0), 0, 0};
+    GLsizei unitCount = 1;
+    if (yuv) {
+        units[1] = texture.name(yuv->uTexture);
+        units[2] = texture.name(yuv->vTexture);
+        unitCount = 3;
+        glUniform2f(p.uPick, yuv->uChannel == 0 ? 1.0f : 0.0f, yuv->uChannel == 1 ? 1.0f : 0.0f);
+        glUniform2f(p.vPick, yuv->vChannel == 0 ? 1.0f : 0.0f, yuv->vChannel == 1 ? 1.0f : 0.0f);
+    }
+    GLenum target = texture.target();
+    for (GLsizei i = 0; i < unitCount; i++) {
+        glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(i));
+        glBindTexture(target, units[i]);
+        glUniform1i(p.samplers[i], i);
+    }
+    glVertexAttribPointer(static_cast<GLuint>(p.position), 2, GL_FLOAT, GL_FALSE, 0, corners);
+    glEnableVertexAttribArray(static_cast<GLuint>(p.position));
     glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
-    glDisableVertexAttribArray(static_cast<GLuint>(position_));
-    glBindTexture(GL_TEXTURE_EXTERNAL_OES, 0);
+    glDisableVertexAttribArray(static_cast<GLuint>(p.position));
+    for (GLsizei i = unitCount - 1; i >= 0; i--) {
+        glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(i));
+        glBindTexture(target, 0);
+    }
+    return {};
 }
 
 } /* namespace scanout */

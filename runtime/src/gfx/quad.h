@@ -9,10 +9,14 @@
 
 namespace scanout {
 
+class DmaBufTexture;
+
 /**
- * Draws an external-image texture (a camera frame through an EGLImage)
- * into a rectangle of the current GL frame: the composition fallback when
- * no plane can show a buffer. Made and used with the context current.
+ * Draws a camera frame (a DmaBufTexture) into a rectangle of the current
+ * GL frame: the composition fallback when no plane can show a buffer. One
+ * program samples external images, another converts per-plane YUV (BT.601,
+ * limited range); each is compiled on first use. Made and used with the
+ * context current.
  */
 class TextureQuad
 {
@@ -22,14 +26,23 @@ public:
     TextureQuad(const TextureQuad &) = delete;
     TextureQuad &operator=(const TextureQuad &) = delete;
 
-    /** Draws \a texture (GL_TEXTURE_EXTERNAL_OES) stretched over \a dst of a \a width x \a height
-     * frame. */
-    void draw(uint32_t texture, const Rect &dst, uint32_t width, uint32_t height);
+    /** Draws \a texture stretched over \a dst of a \a width x \a height frame. */
+    Result<void> draw(const DmaBufTexture &texture, const Rect &dst, uint32_t width,
+                      uint32_t height);
 
 private:
     TextureQuad() = default;
-    uint32_t program_ = 0;
-    int position_ = -1, viewport_ = -1, sampler_ = -1;
+
+    struct Program {
+        uint32_t program = 0;
+        int position = -1, viewport = -1;
+        int samplers[3] = {-1, -1, -1};
+        int uPick = -1, vPick = -1;
+    };
+    enum Kind { External, YuvPlanes, KindCount };
+    static Result<Program> build(Kind kind);
+
+    Program programs_[KindCount];
 };
 
 } /* namespace scanout */
