@@ -1001,6 +1001,8 @@ Result<BufferTexture> Display::texture(uint32_t buffer)
     if (!b.texture) {
         if (Result<void> r = d.surface_->makeCurrent(); !r)
             return r.error();
+        if (Result<void> r = d.surface_->canSample(b.desc); !r)
+            return r.error();
         Result<std::unique_ptr<DmaBufTexture>> tex =
             DmaBufTexture::create(d.surface_->display(), b.desc);
         if (!tex)

@@ -2,12 +2,17 @@
 #include "gfx/egl.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+
+#include <fcntl.h>
 
 #include <GLES2/gl2.h>
 #include <GLES2/gl2ext.h>
+#include <xf86drm.h>
 
 #include <scanout/log.h>
+#include <scanout/unique_fd.h>
 
 namespace scanout {
 
@@ -438,6 +443,12 @@ RenderSurface::create(int drmFd, uint32_t width, uint32_t height, const FormatCh
     const char *renderer = reinterpret_cast<const char *>(glGetString(GL_RENDERER));
     const char *version = reinterpret_cast<const char *>(glGetString(GL_VERSION));
     rs->renderer_ = format("%s, %s", renderer ? renderer : "?", version ? version : "?");
+    rs->software_ = renderer && (strncmp(renderer, "llvmpipe", 8) == 0 ||
+                                 strncmp(renderer, "softpipe", 8) == 0);
+    if (char *path = drmGetDeviceNameFromFd2(drmFd)) {
+        rs->devicePath_ = path;
+        free(path);
+    }
     LOG_INFO("GL: %s; surface %ux%u %s%s", rs->renderer_.c_str(), width, height,
              fourccName(choice.format).c_str(),
              rs->explicitModifiers_ ? " with explicit modifiers" : "");
@@ -471,6 +482,37 @@ Result<gbm_bo *> RenderSurface::swap()
 void RenderSurface::release(gbm_bo *bo)
 {
     gbm_surface_release_buffer(surface_.get(), bo);
+}
+
+Result<void> RenderSurface::canSample(const DmaBufDescription &buffer) const
+{
+    if (!software_ || devicePath_.empty())
+        return {};
+    UniqueFd probe(::open(devicePath_.c_str(), O_RDWR | O_CLOEXEC));
+    if (!probe.isValid())
+        return makeError(errno, "open %s to check access to dma_buf fd %d", devicePath_.c_str(),
+                         buffer.planes[0].fd);
+    for (uint32_t i = 0; i < buffer.planeCount; i++) {
+        int fd = buffer.planes[i].fd;
+        if (i > 0 && fd == buffer.planes[i - 1].fd)
+            continue;
+        uint32_t handle = 0;
+        if (drmPrimeFDToHandle(probe.get(), fd, &handle) < 0)
+            return makeError(errno, "drmPrimeFDToHandle dma_buf fd %d (plane %u) on %s", fd, i,
+                             devicePath_.c_str());
+        drm_mode_map_dumb map = {};
+        map.handle = handle;
+        int ret = drmIoctl(probe.get(), DRM_IOCTL_MODE_MAP_DUMB, &map);
+        int err = errno;
+        drmCloseBufferHandle(probe.get(), handle);
+        if (ret < 0)
+            return makeError(err,
+                             "software GL (%s) cannot read dma_buf fd %d (plane %u, %ux%u %s): "
+                             "MAP_DUMB on %s refuses memory imported from another device",
+                             renderer_.c_str(), fd, i, buffer.width, buffer.height,
+                             fourccName(buffer.format).c_str(), devicePath_.c_str());
+    }
+    return {};
 }
 
 } /* namespace scanout */

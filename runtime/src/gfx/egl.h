@@ -201,6 +201,17 @@ public:
     bool explicitModifiers() const { return explicitModifiers_; }
     const std::string &renderer() const { return renderer_; }
 
+    /**
+     * Whether the renderer can reach \a buffer's memory. A GPU can. Mesa's
+     * software renderers (llvmpipe, softpipe through kms_swrast) read a
+     * dma_buf through DRM_IOCTL_MODE_MAP_DUMB on its GEM handle, which the
+     * kernel refuses (EINVAL) for memory imported from another device, such
+     * as a camera's: the EGLImage is made all the same and the first draw
+     * faults inside llvmpipe. Asked on an open file of our own, so no GEM
+     * handle Mesa holds is touched.
+     */
+    Result<void> canSample(const DmaBufDescription &buffer) const;
+
 private:
     RenderSurface() = default;
 
@@ -212,6 +223,9 @@ private:
     std::unique_ptr<EglSurface> eglSurface_;
     bool explicitModifiers_ = false;
     std::string renderer_;
+    /* llvmpipe or softpipe, and the device node kms_swrast maps buffers through. */
+    bool software_ = false;
+    std::string devicePath_;
 };
 
 } /* namespace scanout */
