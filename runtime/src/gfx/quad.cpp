@@ -2,6 +2,7 @@
 #include "gfx/quad.h"
 
 #include <cerrno>
+#include <string>
 
 #include <GLES2/gl2.h>
 #include <GLES2/gl2ext.h>
@@ -36,29 +37,39 @@ void main()
 )";
 
 /*
- * Y from the R channel of plane 0; U and V each from the R or G channel
- * (the picks) of their plane's texture, which may be one and the same.
- * BT.601 limited range: Y 16..235 and U, V 16..240 (scaled by 255/219 and
- * 255/224), Kr 0.299, Kb 0.114.
+ * BT.601 limited range (Y 16..235, U and V 16..240 around 128; Kr 0.299,
+ * Kb 0.114) to RGB, as columns multiplying Y, U and V. %s is the chroma
+ * expression: U and V as a vec2, from one GR88 texture or two R8 ones.
+ * Under llvmpipe each texture fetch counts, so U and V sharing a texture
+ * are fetched once.
  */
-const char *const kYuvShader = R"(
+const char *const kYuvShaderFormat = R"(
 precision mediump float;
-uniform sampler2D planeY;
-uniform sampler2D planeU;
-uniform sampler2D planeV;
-uniform vec2 uPick;
-uniform vec2 vPick;
+uniform sampler2D plane0;
+uniform sampler2D plane1;
+uniform sampler2D plane2;
 varying vec2 uv;
+const mat3 yuvToRgb = mat3(1.16438, 1.16438, 1.16438,
+                           0.0, -0.391762, 2.01723,
+                           1.59603, -0.812968, 0.0);
+const vec3 yuvOffset = vec3(0.0627451, 0.501961, 0.501961);
 void main()
 {
-    float y = 1.16438 * (texture2D(planeY, uv).r - 0.0627451);
-    float u = dot(texture2D(planeU, uv).rg, uPick) - 0.501961;
-    float v = dot(texture2D(planeV, uv).rg, vPick) - 0.501961;
-    gl_FragColor = vec4(clamp(vec3(y + 1.59603 * v,
-                                   y - 0.391762 * u - 0.812968 * v,
-                                   y + 2.01723 * u), 0.0, 1.0), 1.0);
+    vec3 yuv = vec3(texture2D(plane0, uv).r, %s) - yuvOffset;
+    gl_FragColor = vec4(yuvToRgb * yuv, 1.0);
 }
 )";
+
+/* The chroma expression of kYuvShaderFormat for \a layout. */
+std::string chromaExpression(const YuvPlaneLayout &layout)
+{
+    const char channels[] = "rg";
+    if (layout.uTexture == layout.vTexture)
+        return format("texture2D(plane%u, uv).%c%c", layout.uTexture, channels[layout.uChannel],
+                      channels[layout.vChannel]);
+    return format("texture2D(plane%u, uv).%c, texture2D(plane%u, uv).%c", layout.uTexture,
+                  channels[layout.uChannel], layout.vTexture, channels[layout.vChannel]);
+}
 
 Result<GLuint> compileShader(GLenum type, const char *source, const char *what)
 {
@@ -79,14 +90,17 @@ Result<GLuint> compileShader(GLenum type, const char *source, const char *what)
 
 } /* namespace */
 
-Result<TextureQuad::Program> TextureQuad::build(Kind kind)
+Result<TextureQuad::Program> TextureQuad::build(const YuvPlaneLayout *layout)
 {
-    const char *what = kind == External ? "external-image" : "YUV-planes";
+    const char *what = layout ? "YUV-planes" : "external-image";
+    std::string yuvSource;
+    if (layout)
+        yuvSource = format(kYuvShaderFormat, chromaExpression(*layout).c_str());
     Result<GLuint> vs = compileShader(GL_VERTEX_SHADER, kVertexShader, what);
     if (!vs)
         return vs.error();
     Result<GLuint> fs =
-        compileShader(GL_FRAGMENT_SHADER, kind == External ? kExternalShader : kYuvShader, what);
+        compileShader(GL_FRAGMENT_SHADER, layout ? yuvSource.c_str() : kExternalShader, what);
     if (!fs) {
         glDeleteShader(*vs);
         return fs.error();
@@ -107,17 +121,17 @@ Result<TextureQuad::Program> TextureQuad::build(Kind kind)
     }
 
     Program p;
+    p.layout = layout;
     p.program = program;
     p.position = glGetAttribLocation(program, "position");
     p.viewport = glGetUniformLocation(program, "viewport");
-    if (kind == External) {
-        p.samplers[0] = glGetUniformLocation(program, "image");
+    if (layout) {
+        /* -1 for a plane the shader does not read: glUniform1i ignores it. */
+        p.samplers[0] = glGetUniformLocation(program, "plane0");
+        p.samplers[1] = glGetUniformLocation(program, "plane1");
+        p.samplers[2] = glGetUniformLocation(program, "plane2");
     } else {
-        p.samplers[0] = glGetUniformLocation(program, "planeY");
-        p.samplers[1] = glGetUniformLocation(program, "planeU");
-        p.samplers[2] = glGetUniformLocation(program, "planeV");
-        p.uPick = glGetUniformLocation(program, "uPick");
-        p.vPick = glGetUniformLocation(program, "vPick");
+        p.samplers[0] = glGetUniformLocation(program, "image");
     }
     return p;
 }
@@ -130,52 +144,44 @@ Result<std::unique_ptr<TextureQuad>> TextureQuad::create()
 TextureQuad::~TextureQuad()
 {
     for (const Program &p : programs_)
-        if (p.program)
-            glDeleteProgram(p.program);
+        glDeleteProgram(p.program);
 }
 
 Result<void> TextureQuad::draw(const DmaBufTexture &texture, const Rect &dst, uint32_t width,
                                uint32_t height)
 {
-    const YuvPlaneLayout *yuv = texture.yuv();
-    Kind kind = yuv ? YuvPlanes : External;
-    Program &p = programs_[kind];
-    if (!p.program) {
-        Result<Program> built = build(kind);
+    const YuvPlaneLayout *layout = texture.yuv();
+    const Program *p = nullptr;
+    for (const Program &candidate : programs_)
+        if (candidate.layout == layout)
+            p = &candidate;
+    if (!p) {
+        Result<Program> built = build(layout);
         if (!built)
             return built.error();
-        p = *built;
+        programs_.push_back(*built);
+        p = &programs_.back();
     }
 
     static const GLfloat corners[] = {0, 0, 1, 0, 0, 1, 1, 1};
-    glUseProgram(p.program);
+    glUseProgram(p->program);
     glDisable(GL_SCISSOR_TEST);
     glViewport(0, 0, static_cast<GLsizei>(width), static_cast<GLsizei>(height));
-    glUniform4f(p.viewport, static_cast<float>(dst.x) / width, static_cast<float>(dst.y) / height,
+    glUniform4f(p->viewport, static_cast<float>(dst.x) / width, static_cast<float>(dst.y) / height,
                 static_cast<float>(dst.width) / width, static_cast<float>(dst.height) / height);
-
-    /* Unit i samples Y, U, V in turn: the texture holding each. */
-    GLuint units[3] = {texture.name(0), 0, 0};
-    GLsizei unitCount = 1;
-    if (yuv) {
-        units[1] = texture.name(yuv->uTexture);
-        units[2] = texture.name(yuv->vTexture);
-        unitCount = 3;
-        glUniform2f(p.uPick, yuv->uChannel == 0 ? 1.0f : 0.0f, yuv->uChannel == 1 ? 1.0f : 0.0f);
-        glUniform2f(p.vPick, yuv->vChannel == 0 ? 1.0f : 0.0f, yuv->vChannel == 1 ? 1.0f : 0.0f);
-    }
     GLenum target = texture.target();
-    for (GLsizei i = 0; i < unitCount; i++) {
-        glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(i));
-        glBindTexture(target, units[i]);
-        glUniform1i(p.samplers[i], i);
+    GLuint count = texture.textureCount();
+    for (GLuint i = 0; i < count; i++) {
+        glActiveTexture(GL_TEXTURE0 + i);
+        glBindTexture(target, texture.name(i));
+        glUniform1i(p->samplers[i], static_cast<GLint>(i));
     }
-    glVertexAttribPointer(static_cast<GLuint>(p.position), 2, GL_FLOAT, GL_FALSE, 0, corners);
-    glEnableVertexAttribArray(static_cast<GLuint>(p.position));
+    glVertexAttribPointer(static_cast<GLuint>(p->position), 2, GL_FLOAT, GL_FALSE, 0, corners);
+    glEnableVertexAttribArray(static_cast<GLuint>(p->position));
     glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
-    glDisableVertexAttribArray(static_cast<GLuint>(p.position));
-    for (GLsizei i = unitCount - 1; i >= 0; i--) {
-        glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(i));
+    glDisableVertexAttribArray(static_cast<GLuint>(p->position));
+    for (GLuint i = count; i-- > 0;) {
+        glActiveTexture(GL_TEXTURE0 + i);
         glBindTexture(target, 0);
     }
     return {};

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include <scanout/kms_types.h>
 #include <scanout/result.h>
@@ -10,13 +11,14 @@
 namespace scanout {
 
 class DmaBufTexture;
+struct YuvPlaneLayout;
 
 /**
  * Draws a camera frame (a DmaBufTexture) into a rectangle of the current
  * GL frame: the composition fallback when no plane can show a buffer. One
- * program samples external images, another converts per-plane YUV (BT.601,
- * limited range); each is compiled on first use. Made and used with the
- * context current.
+ * program samples external images; per-plane YUV gets a program for its
+ * plane layout, converting BT.601 limited range. Each is compiled on first
+ * use. Made and used with the context current.
  */
 class TextureQuad
 {
@@ -34,15 +36,15 @@ private:
     TextureQuad() = default;
 
     struct Program {
+        /* nullptr: the external-image program. */
+        const YuvPlaneLayout *layout = nullptr;
         uint32_t program = 0;
         int position = -1, viewport = -1;
         int samplers[3] = {-1, -1, -1};
-        int uPick = -1, vPick = -1;
     };
-    enum Kind { External, YuvPlanes, KindCount };
-    static Result<Program> build(Kind kind);
+    static Result<Program> build(const YuvPlaneLayout *layout);
 
-    Program programs_[KindCount];
+    std::vector<Program> programs_;
 };
 
 } /* namespace scanout */
