@@ -1012,13 +1012,18 @@ Result<BufferTexture> Display::texture(uint32_t buffer)
     if (!b.texture) {
         if (Result<void> r = d.surface_->makeCurrent(); !r)
             return r.error();
+        if (Result<void> r = d.surface_->canSample(b.desc); !r)
+            return r.error();
         Result<std::unique_ptr<DmaBufTexture>> tex =
             DmaBufTexture::create(d.surface_->display(), b.desc);
         if (!tex)
             return tex.error();
         b.texture = std::move(*tex);
     }
-    return BufferTexture{b.texture->name(), b.texture->target()};
+    BufferTexture out{b.texture->name(), b.texture->target(), b.texture->textureCount(), {}};
+    for (uint32_t i = 0; i < out.planeCount; i++)
+        out.planes[i] = b.texture->name(i);
+    return out;
 }
 
 Result<void> Display::drawBuffer(uint32_t buffer, const Rect &destination)
@@ -1033,8 +1038,7 @@ Result<void> Display::drawBuffer(uint32_t buffer, const Rect &destination)
         impl_->quad_ = std::move(*quad);
     }
     Rect dst = destination.empty() ? Rect{0, 0, width(), height()} : destination;
-    impl_->quad_->draw(tex->name, dst, width(), height());
-    return {};
+    return impl_->quad_->draw(*impl_->buffers_.at(buffer).texture, dst, width(), height());
 }
 
 Result<void> Display::screenshot(const std::string &path)

@@ -66,11 +66,22 @@ struct SharedBuffer {
     uint8_t *data = nullptr;
 };
 
-/** A GL texture sampling a buffer through an EGLImage. */
+/**
+ * The GL textures sampling a buffer through EGLImages. RGB, YUYV and UYVY
+ * buffers are one GL_TEXTURE_EXTERNAL_OES texture (the driver converts YUV).
+ * Multi-planar YUV (NV12, NV21, NV16, YUV420) is one GL_TEXTURE_2D per
+ * plane, which the sampler converts itself (BT.601, limited range; what
+ * drawBuffer() does): luma as R8; interleaved chroma as GR88 (R holds the
+ * first byte: U for NV12 and NV16, V for NV21); planar U and V as R8.
+ */
 struct BufferTexture {
+    /** The only texture, or the luma plane's. */
     uint32_t name = 0;
-    /** GL_TEXTURE_EXTERNAL_OES: sample with samplerExternalOES. */
+    /** GL_TEXTURE_EXTERNAL_OES (sample with samplerExternalOES) or GL_TEXTURE_2D. */
     uint32_t target = 0;
+    /** The texture of each plane, planes[0] == name. */
+    uint32_t planeCount = 1;
+    uint32_t planes[3] = {};
 };
 
 /** What happened to a buffer shown on a layer. */

@@ -2,12 +2,17 @@
 #include "gfx/egl.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+
+#include <fcntl.h>
 
 #include <GLES2/gl2.h>
 #include <GLES2/gl2ext.h>
+#include <xf86drm.h>
 
 #include <scanout/log.h>
+#include <scanout/unique_fd.h>
 
 namespace scanout {
 
@@ -202,22 +207,47 @@ EglImage::~EglImage()
         destroyImage(dpy_, image_);
 }
 
-Result<std::unique_ptr<DmaBufTexture>> DmaBufTexture::create(const EglDisplay &display,
-                                                             const DmaBufDescription &buffer)
-{
-    if (!display.hasExtension("EGL_EXT_image_dma_buf_import"))
-        return makeError(ENOTSUP, "EGL_EXT_image_dma_buf_import is not supported");
-    auto targetTexture = reinterpret_cast<PFNGLEGLIMAGETARGETTEXTURE2DOESPROC>(
-        eglGetProcAddress("glEGLImageTargetTexture2DOES"));
-    const char *glExtensions = reinterpret_cast<const char *>(glGetString(GL_EXTENSIONS));
-    if (!targetTexture || !hasToken(glExtensions, "GL_OES_EGL_image_external"))
-        return makeError(ENOTSUP, "GL_OES_EGL_image_external is not supported");
-    if (buffer.planeCount < 1 || buffer.planeCount > 3)
-        return makeError(EINVAL, "dma_buf %ux%u %s: %u planes (EGL takes 1 to 3)", buffer.width,
-                         buffer.height, fourccName(buffer.format).c_str(), buffer.planeCount);
+namespace {
 
-    bool modifiers = buffer.modifier != kModifierInvalid &&
-                     display.hasExtension("EGL_EXT_image_dma_buf_import_modifiers");
+/* Chroma as drm_fourcc.h lays it out: NV12/NV16 bytes U, V (GR88's R, G); NV21 V, U. */
+constexpr YuvPlaneLayout kNv12Layout = {
+    .textureCount = 2,
+    .textures = {{kFormatR8, 0, 1, 1}, {kFormatGr88, 1, 2, 2}},
+    .uTexture = 1,
+    .uChannel = 0,
+    .vTexture = 1,
+    .vChannel = 1,
+};
+constexpr YuvPlaneLayout kNv21Layout = {
+    .textureCount = 2,
+    .textures = {{kFormatR8, 0, 1, 1}, {kFormatGr88, 1, 2, 2}},
+    .uTexture = 1,
+    .uChannel = 1,
+    .vTexture = 1,
+    .vChannel = 0,
+};
+constexpr YuvPlaneLayout kNv16Layout = {
+    .textureCount = 2,
+    .textures = {{kFormatR8, 0, 1, 1}, {kFormatGr88, 1, 2, 1}},
+    .uTexture = 1,
+    .uChannel = 0,
+    .vTexture = 1,
+    .vChannel = 1,
+};
+constexpr YuvPlaneLayout kYuv420Layout = {
+    .textureCount = 3,
+    .textures = {{kFormatR8, 0, 1, 1}, {kFormatR8, 1, 2, 2}, {kFormatR8, 2, 2, 2}},
+    .uTexture = 1,
+    .uChannel = 0,
+    .vTexture = 2,
+    .vChannel = 0,
+};
+
+/* One image of \a width x \a height \a format made of \a count planes of \a buffer from \a first.
+ */
+std::vector<EGLint> imageAttribs(const DmaBufDescription &buffer, bool modifiers, uint32_t format,
+                                 uint32_t width, uint32_t height, uint32_t first, uint32_t count)
+{
     static const EGLint planeKeys[3][5] = {
         {EGL_DMA_BUF_PLANE0_FD_EXT, EGL_DMA_BUF_PLANE0_OFFSET_EXT, EGL_DMA_BUF_PLANE0_PITCH_EXT,
          EGL_DMA_BUF_PLANE0_MODIFIER_LO_EXT, EGL_DMA_BUF_PLANE0_MODIFIER_HI_EXT},
@@ -228,14 +258,14 @@ Result<std::unique_ptr<DmaBufTexture>> DmaBufTexture::create(const EglDisplay &d
     };
     std::vector<EGLint> attribs = {
         EGL_WIDTH,
-        static_cast<EGLint>(buffer.width),
+        static_cast<EGLint>(width),
         EGL_HEIGHT,
-        static_cast<EGLint>(buffer.height),
+        static_cast<EGLint>(height),
         EGL_LINUX_DRM_FOURCC_EXT,
-        static_cast<EGLint>(buffer.format),
+        static_cast<EGLint>(format),
     };
-    for (uint32_t i = 0; i < buffer.planeCount; i++) {
-        const DmaBufDescription::Plane &p = buffer.planes[i];
+    for (uint32_t i = 0; i < count; i++) {
+        const DmaBufDescription::Plane &p = buffer.planes[first + i];
         attribs.insert(attribs.end(),
                        {planeKeys[i][0], p.fd, planeKeys[i][1], static_cast<EGLint>(p.offset),
                         planeKeys[i][2], static_cast<EGLint>(p.pitch)});
@@ -244,49 +274,119 @@ Result<std::unique_ptr<DmaBufTexture>> DmaBufTexture::create(const EglDisplay &d
                            {planeKeys[i][3], static_cast<EGLint>(buffer.modifier & 0xffffffff),
                             planeKeys[i][4], static_cast<EGLint>(buffer.modifier >> 32)});
     }
-    const FormatLayout *layout = formatLayout(buffer.format);
+    const FormatLayout *layout = formatLayout(format);
     if (layout && layout->yuv)
         attribs.insert(attribs.end(), {EGL_YUV_COLOR_SPACE_HINT_EXT, EGL_ITU_REC601_EXT,
                                        EGL_SAMPLE_RANGE_HINT_EXT, EGL_YUV_NARROW_RANGE_EXT});
     attribs.push_back(EGL_NONE);
+    return attribs;
+}
 
-    Result<std::unique_ptr<EglImage>> image =
-        EglImage::create(display, EGL_LINUX_DMA_BUF_EXT, nullptr, attribs);
-    if (!image)
-        return makeError(image.error().errnum(), "import dma_buf %ux%u %s (fd %d) as EGLImage: %s",
+} /* namespace */
+
+const YuvPlaneLayout *yuvPlaneLayout(uint32_t format)
+{
+    switch (format) {
+    case kFormatNv12:
+        return &kNv12Layout;
+    case kFormatNv21:
+        return &kNv21Layout;
+    case kFormatNv16:
+        return &kNv16Layout;
+    case kFormatYuv420:
+        return &kYuv420Layout;
+    default:
+        return nullptr;
+    }
+}
+
+Result<std::unique_ptr<DmaBufTexture>> DmaBufTexture::create(const EglDisplay &display,
+                                                             const DmaBufDescription &buffer)
+{
+    const YuvPlaneLayout *yuv = yuvPlaneLayout(buffer.format);
+    const char *glExtension = yuv ? "GL_OES_EGL_image" : "GL_OES_EGL_image_external";
+    if (!display.hasExtension("EGL_EXT_image_dma_buf_import"))
+        return makeError(ENOTSUP, "EGL_EXT_image_dma_buf_import is not supported");
+    const char *glExtensions = reinterpret_cast<const char *>(glGetString(GL_EXTENSIONS));
+    if (!eglGetProcAddress("glEGLImageTargetTexture2DOES") || !hasToken(glExtensions, glExtension))
+        return makeError(ENOTSUP, "%s is not supported, needed for %s", glExtension,
+                         fourccName(buffer.format).c_str());
+    uint32_t planesNeeded = yuv ? yuv->textures[yuv->textureCount - 1].plane + 1 : 1;
+    if (buffer.planeCount < planesNeeded || buffer.planeCount > 3)
+        return makeError(EINVAL, "dma_buf %ux%u %s: %u planes (EGL takes 1 to 3, the format %u)",
                          buffer.width, buffer.height, fourccName(buffer.format).c_str(),
-                         buffer.planes[0].fd, image.error().message().c_str());
+                         buffer.planeCount, planesNeeded);
 
+    bool modifiers = buffer.modifier != kModifierInvalid &&
+                     display.hasExtension("EGL_EXT_image_dma_buf_import_modifiers");
     std::unique_ptr<DmaBufTexture> tex(new DmaBufTexture());
-    tex->image_ = std::move(*image);
+    tex->yuv_ = yuv;
+    tex->count_ = yuv ? yuv->textureCount : 1;
+    for (uint32_t i = 0; i < tex->count_; i++) {
+        std::vector<EGLint> attribs;
+        uint32_t format = buffer.format;
+        if (yuv) {
+            const YuvPlaneLayout::Texture &t = yuv->textures[i];
+            format = t.format;
+            attribs =
+                imageAttribs(buffer, modifiers, t.format, (buffer.width + t.hsub - 1) / t.hsub,
+                             (buffer.height + t.vsub - 1) / t.vsub, t.plane, 1);
+        } else {
+            attribs = imageAttribs(buffer, modifiers, buffer.format, buffer.width, buffer.height, 0,
+                                   buffer.planeCount);
+        }
+        uint32_t plane = yuv ? yuv->textures[i].plane : 0;
+        Result<std::unique_ptr<EglImage>> image =
+            EglImage::create(display, EGL_LINUX_DMA_BUF_EXT, nullptr, attribs);
+        if (!image)
+            return makeError(image.error().errnum(),
+                             "import plane %u of dma_buf %ux%u %s (fd %d, offset %u) as %s "
+                             "EGLImage: %s",
+                             plane, buffer.width, buffer.height, fourccName(buffer.format).c_str(),
+                             buffer.planes[plane].fd, buffer.planes[plane].offset,
+                             fourccName(format).c_str(), image.error().message().c_str());
+        tex->images_[i] = std::move(*image);
+        if (Result<void> r = tex->bind(i, tex->target(), *tex->images_[i]); !r)
+            return makeError(0, "plane %u of dma_buf %ux%u %s as %s: %s", plane, buffer.width,
+                             buffer.height, fourccName(buffer.format).c_str(),
+                             fourccName(format).c_str(), r.error().message().c_str());
+    }
+    return tex;
+}
+
+/* A texture of the image, filtered and clamped as GLES 2 allows any size. */
+Result<void> DmaBufTexture::bind(uint32_t index, uint32_t target, const EglImage &image)
+{
+    auto targetTexture = reinterpret_cast<PFNGLEGLIMAGETARGETTEXTURE2DOESPROC>(
+        eglGetProcAddress("glEGLImageTargetTexture2DOES"));
     GLuint name = 0;
     glGenTextures(1, &name);
-    tex->texture_ = name;
-    glBindTexture(GL_TEXTURE_EXTERNAL_OES, name);
-    glTexParameteri(GL_TEXTURE_EXTERNAL_OES, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_EXTERNAL_OES, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_EXTERNAL_OES, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_EXTERNAL_OES, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    targetTexture(GL_TEXTURE_EXTERNAL_OES, tex->image_->get());
+    textures_[index] = name;
+    glBindTexture(target, name);
+    glTexParameteri(target, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(target, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(target, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(target, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    targetTexture(target, image.get());
     GLenum err = glGetError();
-    glBindTexture(GL_TEXTURE_EXTERNAL_OES, 0);
+    glBindTexture(target, 0);
     if (err != GL_NO_ERROR)
-        return makeError(0, "glEGLImageTargetTexture2DOES for dma_buf %ux%u %s: GL error 0x%x",
-                         buffer.width, buffer.height, fourccName(buffer.format).c_str(), err);
-    return tex;
+        return makeError(0, "glEGLImageTargetTexture2DOES(0x%x): GL error 0x%x", target, err);
+    return {};
 }
 
 DmaBufTexture::~DmaBufTexture()
 {
-    if (texture_) {
-        GLuint name = texture_;
-        glDeleteTextures(1, &name);
+    for (uint32_t i = 0; i < count_; i++) {
+        GLuint name = textures_[i];
+        if (name)
+            glDeleteTextures(1, &name);
     }
 }
 
 uint32_t DmaBufTexture::target() const
 {
-    return GL_TEXTURE_EXTERNAL_OES;
+    return yuv_ ? GL_TEXTURE_2D : GL_TEXTURE_EXTERNAL_OES;
 }
 
 Result<std::unique_ptr<RenderSurface>>
@@ -343,6 +443,12 @@ RenderSurface::create(int drmFd, uint32_t width, uint32_t height, const FormatCh
     const char *renderer = reinterpret_cast<const char *>(glGetString(GL_RENDERER));
     const char *version = reinterpret_cast<const char *>(glGetString(GL_VERSION));
     rs->renderer_ = format("%s, %s", renderer ? renderer : "?", version ? version : "?");
+    rs->software_ = renderer && (strncmp(renderer, "llvmpipe", 8) == 0 ||
+                                 strncmp(renderer, "softpipe", 8) == 0);
+    if (char *path = drmGetDeviceNameFromFd2(drmFd)) {
+        rs->devicePath_ = path;
+        free(path);
+    }
     LOG_INFO("GL: %s; surface %ux%u %s%s", rs->renderer_.c_str(), width, height,
              fourccName(choice.format).c_str(),
              rs->explicitModifiers_ ? " with explicit modifiers" : "");
@@ -376,6 +482,37 @@ Result<gbm_bo *> RenderSurface::swap()
 void RenderSurface::release(gbm_bo *bo)
 {
     gbm_surface_release_buffer(surface_.get(), bo);
+}
+
+Result<void> RenderSurface::canSample(const DmaBufDescription &buffer) const
+{
+    if (!software_ || devicePath_.empty())
+        return {};
+    UniqueFd probe(::open(devicePath_.c_str(), O_RDWR | O_CLOEXEC));
+    if (!probe.isValid())
+        return makeError(errno, "open %s to check access to dma_buf fd %d", devicePath_.c_str(),
+                         buffer.planes[0].fd);
+    for (uint32_t i = 0; i < buffer.planeCount; i++) {
+        int fd = buffer.planes[i].fd;
+        if (i > 0 && fd == buffer.planes[i - 1].fd)
+            continue;
+        uint32_t handle = 0;
+        if (drmPrimeFDToHandle(probe.get(), fd, &handle) < 0)
+            return makeError(errno, "drmPrimeFDToHandle dma_buf fd %d (plane %u) on %s", fd, i,
+                             devicePath_.c_str());
+        drm_mode_map_dumb map = {};
+        map.handle = handle;
+        int ret = drmIoctl(probe.get(), DRM_IOCTL_MODE_MAP_DUMB, &map);
+        int err = errno;
+        drmCloseBufferHandle(probe.get(), handle);
+        if (ret < 0)
+            return makeError(err,
+                             "software GL (%s) cannot read dma_buf fd %d (plane %u, %ux%u %s): "
+                             "MAP_DUMB on %s refuses memory imported from another device",
+                             renderer_.c_str(), fd, i, buffer.width, buffer.height,
+                             fourccName(buffer.format).c_str(), devicePath_.c_str());
+    }
+    return {};
 }
 
 } /* namespace scanout */

@@ -105,13 +105,48 @@ private:
     EGLImageKHR image_;
 };
 
+/** DRM_FORMAT_R8 and DRM_FORMAT_GR88: one plane of a YUV buffer as a GL texture. */
+inline constexpr uint32_t kFormatR8 = fourcc('R', '8', ' ', ' ');
+inline constexpr uint32_t kFormatGr88 = fourcc('G', 'R', '8', '8');
+
 /**
- * A GL texture sampling a dma_buf through an EGLImage
+ * How a multi-planar YUV buffer is sampled plane by plane: each plane of
+ * the buffer is imported as an EGLImage of its own (R8 for luma and for
+ * planar chroma, GR88 for interleaved chroma) and bound as a
+ * GL_TEXTURE_2D; a shader of ours converts to RGB. Y is the R channel of
+ * texture 0; U and V are one channel each of the textures named below.
+ */
+struct YuvPlaneLayout {
+    struct Texture {
+        uint32_t format; /* DRM fourcc the plane is imported as */
+        uint32_t plane;  /* plane of the buffer it reads */
+        uint32_t hsub;   /* the texture is width / hsub by height / vsub, rounded up */
+        uint32_t vsub;
+    };
+    uint32_t textureCount;
+    Texture textures[3];
+    /* Where U and V are: texture index, and channel in it (0 = R, 1 = G). */
+    uint32_t uTexture, uChannel;
+    uint32_t vTexture, vChannel;
+};
+
+/**
+ * The per-plane layout of \a format (NV12, NV21, NV16, YUV420), or nullptr
+ * for formats sampled as one external image (RGB, YUYV, UYVY).
+ */
+const YuvPlaneLayout *yuvPlaneLayout(uint32_t format);
+
+/**
+ * The GL textures sampling a dma_buf through EGLImages
  * (EGL_EXT_image_dma_buf_import, with modifiers where the buffer has an
- * explicit one). Always GL_TEXTURE_EXTERNAL_OES, so RGB and YUV buffers
- * take the same shader path; YUV is converted by the driver as BT.601
- * limited range, what V4L2 cameras send by default. Create and destroy it
- * with the context current.
+ * explicit one). Create and destroy it with the context current.
+ *
+ * Single-plane formats (RGB, YUYV, UYVY) are one GL_TEXTURE_EXTERNAL_OES
+ * image, YUV converted by the driver as BT.601 limited range, what V4L2
+ * cameras send by default. Multi-planar YUV is one GL_TEXTURE_2D per plane
+ * (yuvPlaneLayout()), converted by our shader: Mesa's llvmpipe (22.3)
+ * accepts NV12 as a single external image but samples it as black, and
+ * per-plane R8/GR88 images work wherever dma_buf import does.
  */
 class DmaBufTexture
 {
@@ -122,13 +157,22 @@ public:
     DmaBufTexture(const DmaBufTexture &) = delete;
     DmaBufTexture &operator=(const DmaBufTexture &) = delete;
 
-    uint32_t name() const { return texture_; }
+    /** The texture of \a index: 0 (the only one, or luma) up to textureCount() - 1. */
+    uint32_t name(uint32_t index = 0) const { return index < count_ ? textures_[index] : 0; }
+    uint32_t textureCount() const { return count_; }
+    /** GL_TEXTURE_EXTERNAL_OES for one external image, GL_TEXTURE_2D per plane. */
     uint32_t target() const;
+    /** The per-plane layout, nullptr for one external image. */
+    const YuvPlaneLayout *yuv() const { return yuv_; }
 
 private:
     DmaBufTexture() = default;
-    std::unique_ptr<EglImage> image_;
-    uint32_t texture_ = 0;
+    Result<void> bind(uint32_t index, uint32_t target, const EglImage &image);
+
+    const YuvPlaneLayout *yuv_ = nullptr;
+    std::unique_ptr<EglImage> images_[3];
+    uint32_t textures_[3] = {};
+    uint32_t count_ = 0;
 };
 
 /** The name of the last EGL error, e.g. "EGL_BAD_MATCH". */
@@ -157,6 +201,17 @@ public:
     bool explicitModifiers() const { return explicitModifiers_; }
     const std::string &renderer() const { return renderer_; }
 
+    /**
+     * Whether the renderer can reach \a buffer's memory. A GPU can. Mesa's
+     * software renderers (llvmpipe, softpipe through kms_swrast) read a
+     * dma_buf through DRM_IOCTL_MODE_MAP_DUMB on its GEM handle, which the
+     * kernel refuses (EINVAL) for memory imported from another device, such
+     * as a camera's: the EGLImage is made all the same and the first draw
+     * faults inside llvmpipe. Asked on an open file of our own, so no GEM
+     * handle Mesa holds is touched.
+     */
+    Result<void> canSample(const DmaBufDescription &buffer) const;
+
 private:
     RenderSurface() = default;
 
@@ -168,6 +223,9 @@ private:
     std::unique_ptr<EglSurface> eglSurface_;
     bool explicitModifiers_ = false;
     std::string renderer_;
+    /* llvmpipe or softpipe, and the device node kms_swrast maps buffers through. */
+    bool software_ = false;
+    std::string devicePath_;
 };
 
 } /* namespace scanout */

@@ -2,9 +2,12 @@
 #include "gfx/quad.h"
 
 #include <cerrno>
+#include <string>
 
 #include <GLES2/gl2.h>
 #include <GLES2/gl2ext.h>
+
+#include "gfx/egl.h"
 
 namespace scanout {
 
@@ -22,7 +25,7 @@ void main()
 }
 )";
 
-const char *const kFragmentShader = R"(
+const char *const kExternalShader = R"(
 #extension GL_OES_EGL_image_external : require
 precision mediump float;
 uniform samplerExternalOES image;
@@ -33,7 +36,42 @@ void main()
 }
 )";
 
-Result<GLuint> compileShader(GLenum type, const char *source)
+/*
+ * BT.601 limited range (Y 16..235, U and V 16..240 around 128; Kr 0.299,
+ * Kb 0.114) to RGB, as columns multiplying Y, U and V. %s is the chroma
+ * expression: U and V as a vec2, from one GR88 texture or two R8 ones.
+ * Under llvmpipe each texture fetch counts, so U and V sharing a texture
+ * are fetched once.
+ */
+const char *const kYuvShaderFormat = R"(
+precision mediump float;
+uniform sampler2D plane0;
+uniform sampler2D plane1;
+uniform sampler2D plane2;
+varying vec2 uv;
+const mat3 yuvToRgb = mat3(1.16438, 1.16438, 1.16438,
+                           0.0, -0.391762, 2.01723,
+                           1.59603, -0.812968, 0.0);
+const vec3 yuvOffset = vec3(0.0627451, 0.501961, 0.501961);
+void main()
+{
+    vec3 yuv = vec3(texture2D(plane0, uv).r, %s) - yuvOffset;
+    gl_FragColor = vec4(yuvToRgb * yuv, 1.0);
+}
+)";
+
+/* The chroma expression of kYuvShaderFormat for \a layout. */
+std::string chromaExpression(const YuvPlaneLayout &layout)
+{
+    const char channels[] = "rg";
+    if (layout.uTexture == layout.vTexture)
+        return format("texture2D(plane%u, uv).%c%c", layout.uTexture, channels[layout.uChannel],
+                      channels[layout.vChannel]);
+    return format("texture2D(plane%u, uv).%c, texture2D(plane%u, uv).%c", layout.uTexture,
+                  channels[layout.uChannel], layout.vTexture, channels[layout.vChannel]);
+}
+
+Result<GLuint> compileShader(GLenum type, const char *source, const char *what)
 {
     GLuint shader = glCreateShader(type);
     glShaderSource(shader, 1, &source, nullptr);
@@ -44,7 +82,7 @@ Result<GLuint> compileShader(GLenum type, const char *source)
         char log[512] = {};
         glGetShaderInfoLog(shader, sizeof(log), nullptr, log);
         glDeleteShader(shader);
-        return makeError(EINVAL, "compile external-image %s shader: %s",
+        return makeError(EINVAL, "compile %s %s shader: %s", what,
                          type == GL_VERTEX_SHADER ? "vertex" : "fragment", log);
     }
     return shader;
@@ -52,12 +90,17 @@ Result<GLuint> compileShader(GLenum type, const char *source)
 
 } /* namespace */
 
-Result<std::unique_ptr<TextureQuad>> TextureQuad::create()
+Result<TextureQuad::Program> TextureQuad::build(const YuvPlaneLayout *layout)
 {
-    Result<GLuint> vs = compileShader(GL_VERTEX_SHADER, kVertexShader);
+    const char *what = layout ? "YUV-planes" : "external-image";
+    std::string yuvSource;
+    if (layout)
+        yuvSource = format(kYuvShaderFormat, chromaExpression(*layout).c_str());
+    Result<GLuint> vs = compileShader(GL_VERTEX_SHADER, kVertexShader, what);
     if (!vs)
         return vs.error();
-    Result<GLuint> fs = compileShader(GL_FRAGMENT_SHADER, kFragmentShader);
+    Result<GLuint> fs =
+        compileShader(GL_FRAGMENT_SHADER, layout ? yuvSource.c_str() : kExternalShader, what);
     if (!fs) {
         glDeleteShader(*vs);
         return fs.error();
@@ -74,39 +117,74 @@ Result<std::unique_ptr<TextureQuad>> TextureQuad::create()
         char log[512] = {};
         glGetProgramInfoLog(program, sizeof(log), nullptr, log);
         glDeleteProgram(program);
-        return makeError(EINVAL, "link external-image program: %s", log);
+        return makeError(EINVAL, "link %s program: %s", what, log);
     }
 
-    std::unique_ptr<TextureQuad> quad(new TextureQuad());
-    quad->program_ = program;
-    quad->position_ = glGetAttribLocation(program, "position");
-    quad->viewport_ = glGetUniformLocation(program, "viewport");
-    quad->sampler_ = glGetUniformLocation(program, "image");
-    return quad;
+    Program p;
+    p.layout = layout;
+    p.program = program;
+    p.position = glGetAttribLocation(program, "position");
+    p.viewport = glGetUniformLocation(program, "viewport");
+    if (layout) {
+        /* -1 for a plane the shader does not read: glUniform1i ignores it. */
+        p.samplers[0] = glGetUniformLocation(program, "plane0");
+        p.samplers[1] = glGetUniformLocation(program, "plane1");
+        p.samplers[2] = glGetUniformLocation(program, "plane2");
+    } else {
+        p.samplers[0] = glGetUniformLocation(program, "image");
+    }
+    return p;
+}
+
+Result<std::unique_ptr<TextureQuad>> TextureQuad::create()
+{
+    return std::unique_ptr<TextureQuad>(new TextureQuad());
 }
 
 TextureQuad::~TextureQuad()
 {
-    if (program_)
-        glDeleteProgram(program_);
+    for (const Program &p : programs_)
+        glDeleteProgram(p.program);
 }
 
-void TextureQuad::draw(uint32_t texture, const Rect &dst, uint32_t width, uint32_t height)
+Result<void> TextureQuad::draw(const DmaBufTexture &texture, const Rect &dst, uint32_t width,
+                               uint32_t height)
 {
+    const YuvPlaneLayout *layout = texture.yuv();
+    const Program *p = nullptr;
+    for (const Program &candidate : programs_)
+        if (candidate.layout == layout)
+            p = &candidate;
+    if (!p) {
+        Result<Program> built = build(layout);
+        if (!built)
+            return built.error();
+        programs_.push_back(*built);
+        p = &programs_.back();
+    }
+
     static const GLfloat corners[] = {0, 0, 1, 0, 0, 1, 1, 1};
-    glUseProgram(program_);
+    glUseProgram(p->program);
     glDisable(GL_SCISSOR_TEST);
     glViewport(0, 0, static_cast<GLsizei>(width), static_cast<GLsizei>(height));
-    glUniform4f(viewport_, static_cast<float>(dst.x) / width, static_cast<float>(dst.y) / height,
+    glUniform4f(p->viewport, static_cast<float>(dst.x) / width, static_cast<float>(dst.y) / height,
                 static_cast<float>(dst.width) / width, static_cast<float>(dst.height) / height);
-    glActiveTexture(GL_TEXTURE0);
-    glBindTexture(GL_TEXTURE_EXTERNAL_OES, texture);
-    glUniform1i(sampler_, 0);
-    glVertexAttribPointer(static_cast<GLuint>(position_), 2, GL_FLOAT, GL_FALSE, 0, corners);
-    glEnableVertexAttribArray(static_cast<GLuint>(position_));
+    GLenum target = texture.target();
+    GLuint count = texture.textureCount();
+    for (GLuint i = 0; i < count; i++) {
+        glActiveTexture(GL_TEXTURE0 + i);
+        glBindTexture(target, texture.name(i));
+        glUniform1i(p->samplers[i], static_cast<GLint>(i));
+    }
+    glVertexAttribPointer(static_cast<GLuint>(p->position), 2, GL_FLOAT, GL_FALSE, 0, corners);
+    glEnableVertexAttribArray(static_cast<GLuint>(p->position));
     glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
-    glDisableVertexAttribArray(static_cast<GLuint>(position_));
-    glBindTexture(GL_TEXTURE_EXTERNAL_OES, 0);
+    glDisableVertexAttribArray(static_cast<GLuint>(p->position));
+    for (GLuint i = count; i-- > 0;) {
+        glActiveTexture(GL_TEXTURE0 + i);
+        glBindTexture(target, 0);
+    }
+    return {};
 }
 
 } /* namespace scanout */

@@ -3,16 +3,22 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include <scanout/kms_types.h>
 #include <scanout/result.h>
 
 namespace scanout {
 
+class DmaBufTexture;
+struct YuvPlaneLayout;
+
 /**
- * Draws an external-image texture (a camera frame through an EGLImage)
- * into a rectangle of the current GL frame: the composition fallback when
- * no plane can show a buffer. Made and used with the context current.
+ * Draws a camera frame (a DmaBufTexture) into a rectangle of the current
+ * GL frame: the composition fallback when no plane can show a buffer. One
+ * program samples external images; per-plane YUV gets a program for its
+ * plane layout, converting BT.601 limited range. Each is compiled on first
+ * use. Made and used with the context current.
  */
 class TextureQuad
 {
@@ -22,14 +28,23 @@ public:
     TextureQuad(const TextureQuad &) = delete;
     TextureQuad &operator=(const TextureQuad &) = delete;
 
-    /** Draws \a texture (GL_TEXTURE_EXTERNAL_OES) stretched over \a dst of a \a width x \a height
-     * frame. */
-    void draw(uint32_t texture, const Rect &dst, uint32_t width, uint32_t height);
+    /** Draws \a texture stretched over \a dst of a \a width x \a height frame. */
+    Result<void> draw(const DmaBufTexture &texture, const Rect &dst, uint32_t width,
+                      uint32_t height);
 
 private:
     TextureQuad() = default;
-    uint32_t program_ = 0;
-    int position_ = -1, viewport_ = -1, sampler_ = -1;
+
+    struct Program {
+        /* nullptr: the external-image program. */
+        const YuvPlaneLayout *layout = nullptr;
+        uint32_t program = 0;
+        int position = -1, viewport = -1;
+        int samplers[3] = {-1, -1, -1};
+    };
+    static Result<Program> build(const YuvPlaneLayout *layout);
+
+    std::vector<Program> programs_;
 };
 
 } /* namespace scanout */
