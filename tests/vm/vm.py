@@ -494,7 +494,7 @@ class _Monitor:
 
     PROMPT = b"(qemu) "
 
-    def __init__(self, path, timeout=10.0):
+    def __init__(self, path, timeout=30.0):
         deadline = time.monotonic() + timeout
         while True:
             try:
