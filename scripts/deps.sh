@@ -3,7 +3,8 @@
 #   scripts/deps.sh build   compiler, CMake and the runtime's -dev packages
 #   scripts/deps.sh vm      QEMU, Debian's kernel, busybox and Mesa for the test VM, and
 #                           what building vkms for that kernel takes
-#   scripts/deps.sh bench   the peer tool the benchmark runs (kmscube)
+#   scripts/deps.sh bench   the peer tools the benchmarks run (kmscube; GStreamer's
+#                           v4l2src and kmssink with gst-launch-1.0)
 # Several groups may be given at once. Needs root or sudo. docs/dependencies.md says why
 # each package is here.
 set -eu
@@ -19,7 +20,7 @@ for group in "$@"; do
         packages="$packages gcc make xz-utils python3"
         vm=1
         ;;
-    bench) packages="$packages kmscube" ;;
+    bench) packages="$packages kmscube gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;
     *) echo "deps.sh: unknown group '$group' (build, vm, bench)" >&2; exit 2 ;;
     esac
 done
