@@ -3,7 +3,8 @@
 #   scripts/deps.sh build   compiler, CMake and the runtime's -dev packages
 #   scripts/deps.sh vm      QEMU, Debian's kernel, busybox and Mesa for the test VM, and
 #                           what building vkms for that kernel takes
-#   scripts/deps.sh bench   the peer tool the benchmark runs (kmscube)
+#   scripts/deps.sh bench   the peer tools the benchmarks run (kmscube; GStreamer's
+#                           v4l2src and kmssink with gst-launch-1.0)
 #   scripts/deps.sh cross   cross compilers for arm64 and armhf, the arm64 -dev
 #                           packages (Debian multiarch), qemu-user and, for the
 #                           aarch64 test VM, qemu-system-arm and arm64 Mesa
@@ -22,7 +23,7 @@ for group in "$@"; do
         packages="$packages gcc make xz-utils python3"
         vm=1
         ;;
-    bench) packages="$packages kmscube" ;;
+    bench) packages="$packages kmscube gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;
     cross) packages="$packages crossbuild-essential-arm64 crossbuild-essential-armhf qemu-user-static
         libdrm-dev:arm64 libgbm-dev:arm64 libegl-dev:arm64 libgles-dev:arm64 libinih-dev:arm64
         libpng-dev:arm64 qemu-system-arm libgl1-mesa-dri:arm64 libegl-mesa0:arm64" ;;
