@@ -121,6 +121,7 @@ public:
     PlaneState layerPlaneState(const Layer &layer, uint32_t buffer) const;
     Result<Layer *> findLayer(uint32_t layer);
     Result<Buffer *> findBuffer(uint32_t buffer);
+    Result<void> prepareQuad(const DmaBufTexture &texture);
 
     EventLoop &loop_;
     DisplayOptions options_;
@@ -1018,6 +1019,8 @@ Result<BufferTexture> Display::texture(uint32_t buffer)
             DmaBufTexture::create(d.surface_->display(), b.desc);
         if (!tex)
             return tex.error();
+        if (Result<void> r = d.prepareQuad(**tex); !r)
+            return r.error();
         b.texture = std::move(*tex);
     }
     BufferTexture out{b.texture->name(), b.texture->target(), b.texture->textureCount(), {}};
@@ -1026,17 +1029,23 @@ Result<BufferTexture> Display::texture(uint32_t buffer)
     return out;
 }
 
+/* Compiles and runs the program for \a texture now, not in the first frame showing it. */
+Result<void> Display::Impl::prepareQuad(const DmaBufTexture &texture)
+{
+    if (!quad_) {
+        Result<std::unique_ptr<TextureQuad>> quad = TextureQuad::create();
+        if (!quad)
+            return quad.error();
+        quad_ = std::move(*quad);
+    }
+    return quad_->prepare(texture, mode_.hdisplay, mode_.vdisplay);
+}
+
 Result<void> Display::drawBuffer(uint32_t buffer, const Rect &destination)
 {
     Result<BufferTexture> tex = texture(buffer);
     if (!tex)
         return tex.error();
-    if (!impl_->quad_) {
-        Result<std::unique_ptr<TextureQuad>> quad = TextureQuad::create();
-        if (!quad)
-            return quad.error();
-        impl_->quad_ = std::move(*quad);
-    }
     Rect dst = destination.empty() ? Rect{0, 0, width(), height()} : destination;
     return impl_->quad_->draw(*impl_->buffers_.at(buffer).texture, dst, width(), height());
 }

@@ -197,7 +197,14 @@ public:
     /** Whether \a buffer is on screen or in a commit not yet completed. */
     bool bufferInUse(uint32_t buffer) const;
 
-    /** A GL texture of \a buffer, for drawing it in the render callback. */
+    /**
+     * The GL textures of \a buffer, for drawing it in the render callback.
+     * The first call for a buffer also compiles and runs (drawing nothing)
+     * the program drawBuffer() uses for it, so a software renderer's shader
+     * compilation happens then, not in the first frame showing it: call it
+     * at setup. Like drawBuffer(), it changes the current GL program,
+     * viewport and texture bindings.
+     */
     Result<BufferTexture> texture(uint32_t buffer);
 
     /**

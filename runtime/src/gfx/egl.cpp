@@ -243,8 +243,7 @@ constexpr YuvPlaneLayout kYuv420Layout = {
     .vChannel = 0,
 };
 
-/* One image of \a width x \a height \a format made of \a count planes of \a buffer from \a first.
- */
+/* An image of \a format, \a width x \a height, from \a count planes of \a buffer from \a first. */
 std::vector<EGLint> imageAttribs(const DmaBufDescription &buffer, bool modifiers, uint32_t format,
                                  uint32_t width, uint32_t height, uint32_t first, uint32_t count)
 {
@@ -313,7 +312,7 @@ Result<std::unique_ptr<DmaBufTexture>> DmaBufTexture::create(const EglDisplay &d
                          fourccName(buffer.format).c_str());
     uint32_t planesNeeded = yuv ? yuv->textures[yuv->textureCount - 1].plane + 1 : 1;
     if (buffer.planeCount < planesNeeded || buffer.planeCount > 3)
-        return makeError(EINVAL, "dma_buf %ux%u %s: %u planes (EGL takes 1 to 3, the format %u)",
+        return makeError(EINVAL, "dma_buf %ux%u %s: %u planes (the format needs %u, EGL takes 3)",
                          buffer.width, buffer.height, fourccName(buffer.format).c_str(),
                          buffer.planeCount, planesNeeded);
 

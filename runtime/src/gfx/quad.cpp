@@ -147,44 +147,69 @@ TextureQuad::~TextureQuad()
         glDeleteProgram(p.program);
 }
 
+Result<const TextureQuad::Program *> TextureQuad::program(const YuvPlaneLayout *layout)
+{
+    for (const Program &p : programs_)
+        if (p.layout == layout)
+            return &p;
+    Result<Program> built = build(layout);
+    if (!built)
+        return built.error();
+    programs_.push_back(*built);
+    return &programs_.back();
+}
+
 Result<void> TextureQuad::draw(const DmaBufTexture &texture, const Rect &dst, uint32_t width,
                                uint32_t height)
 {
-    const YuvPlaneLayout *layout = texture.yuv();
-    const Program *p = nullptr;
-    for (const Program &candidate : programs_)
-        if (candidate.layout == layout)
-            p = &candidate;
-    if (!p) {
-        Result<Program> built = build(layout);
-        if (!built)
-            return built.error();
-        programs_.push_back(*built);
-        p = &programs_.back();
-    }
-
-    static const GLfloat corners[] = {0, 0, 1, 0, 0, 1, 1, 1};
-    glUseProgram(p->program);
+    Result<const Program *> p = program(texture.yuv());
+    if (!p)
+        return p.error();
     glDisable(GL_SCISSOR_TEST);
+    drawQuad(**p, texture, dst, width, height);
+    return {};
+}
+
+Result<void> TextureQuad::prepare(const DmaBufTexture &texture, uint32_t width, uint32_t height)
+{
+    Result<const Program *> p = program(texture.yuv());
+    if (!p)
+        return p.error();
+    GLboolean scissor = glIsEnabled(GL_SCISSOR_TEST);
+    GLint box[4] = {};
+    glGetIntegerv(GL_SCISSOR_BOX, box);
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(0, 0, 0, 0);
+    drawQuad(**p, texture, Rect{0, 0, width, height}, width, height);
+    glScissor(box[0], box[1], box[2], box[3]);
+    if (!scissor)
+        glDisable(GL_SCISSOR_TEST);
+    return {};
+}
+
+void TextureQuad::drawQuad(const Program &p, const DmaBufTexture &texture, const Rect &dst,
+                           uint32_t width, uint32_t height)
+{
+    static const GLfloat corners[] = {0, 0, 1, 0, 0, 1, 1, 1};
+    glUseProgram(p.program);
     glViewport(0, 0, static_cast<GLsizei>(width), static_cast<GLsizei>(height));
-    glUniform4f(p->viewport, static_cast<float>(dst.x) / width, static_cast<float>(dst.y) / height,
+    glUniform4f(p.viewport, static_cast<float>(dst.x) / width, static_cast<float>(dst.y) / height,
                 static_cast<float>(dst.width) / width, static_cast<float>(dst.height) / height);
     GLenum target = texture.target();
     GLuint count = texture.textureCount();
     for (GLuint i = 0; i < count; i++) {
         glActiveTexture(GL_TEXTURE0 + i);
         glBindTexture(target, texture.name(i));
-        glUniform1i(p->samplers[i], static_cast<GLint>(i));
+        glUniform1i(p.samplers[i], static_cast<GLint>(i));
     }
-    glVertexAttribPointer(static_cast<GLuint>(p->position), 2, GL_FLOAT, GL_FALSE, 0, corners);
-    glEnableVertexAttribArray(static_cast<GLuint>(p->position));
+    glVertexAttribPointer(static_cast<GLuint>(p.position), 2, GL_FLOAT, GL_FALSE, 0, corners);
+    glEnableVertexAttribArray(static_cast<GLuint>(p.position));
     glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
-    glDisableVertexAttribArray(static_cast<GLuint>(p->position));
+    glDisableVertexAttribArray(static_cast<GLuint>(p.position));
     for (GLuint i = count; i-- > 0;) {
         glActiveTexture(GL_TEXTURE0 + i);
         glBindTexture(target, 0);
     }
-    return {};
 }
 
 } /* namespace scanout */

@@ -32,6 +32,15 @@ public:
     Result<void> draw(const DmaBufTexture &texture, const Rect &dst, uint32_t width,
                       uint32_t height);
 
+    /**
+     * Builds the program for \a texture and draws it once over an empty
+     * scissor box: nothing is written, but drivers that compile at first
+     * draw (llvmpipe JITs each shader variant then, seconds under TCG) do
+     * it now rather than in the first frame showing the texture. The
+     * scissor state is put back.
+     */
+    Result<void> prepare(const DmaBufTexture &texture, uint32_t width, uint32_t height);
+
 private:
     TextureQuad() = default;
 
@@ -43,6 +52,9 @@ private:
         int samplers[3] = {-1, -1, -1};
     };
     static Result<Program> build(const YuvPlaneLayout *layout);
+    Result<const Program *> program(const YuvPlaneLayout *layout);
+    void drawQuad(const Program &p, const DmaBufTexture &texture, const Rect &dst, uint32_t width,
+                  uint32_t height);
 
     std::vector<Program> programs_;
 };
