@@ -9,13 +9,16 @@
 #include <map>
 #include <optional>
 
+#include <GLES2/gl2.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
 #include <scanout/device.h>
+#include <scanout/hotplug.h>
 #include <scanout/log.h>
 #include <scanout/select.h>
 
@@ -44,6 +47,19 @@ const Framebuffer *boFramebuffer(gbm_bo *bo)
     return static_cast<const Framebuffer *>(gbm_bo_get_user_data(bo));
 }
 
+/* DRM_MODE_ROTATE_* for a rotation. */
+uint64_t rotationBit(Rotation r)
+{
+    return 1u << (static_cast<uint32_t>(r) / 90);
+}
+
+/* Whether a plane's "rotation" property offers \a r. */
+bool planeRotates(const PlaneInfo &plane, Rotation r)
+{
+    std::string name = "rotate-" + std::to_string(static_cast<uint32_t>(r));
+    return std::find(plane.rotations.begin(), plane.rotations.end(), name) != plane.rotations.end();
+}
+
 /* Formats the primary plane is asked for, in order: opaque first, it scans out cheapest. */
 constexpr uint32_t kPrimaryFormats[] = {kFormatXrgb8888, kFormatArgb8888};
 
@@ -64,6 +80,27 @@ public:
 
     Result<void> init(const DisplayOptions &options);
     Result<void> start();
+    /* Modesets to what is queued or current, drawing a GL frame if there is none. */
+    Result<void> modeset(uint64_t now);
+
+    /* Why nothing is committed now: frames go on when none is left. */
+    enum PauseReason : unsigned {
+        kSuspended = 1u << 0,    /* the app's session went away (VT switch) */
+        kMasterLost = 1u << 1,   /* a commit failed with EACCES */
+        kDisconnected = 1u << 2, /* the connector was unplugged */
+    };
+    void pause(unsigned reason, const char *why);
+    /* Clears \a reasons; when none is left, modesets and redraws. */
+    Result<void> unpause(unsigned reasons);
+    /* The full modeset and redraw after a pause for \a before. */
+    Result<void> resumeOutput(unsigned before);
+    /* Turns the CRTC off and gives every buffer on it back (connector gone). */
+    void disableOutput();
+    void onHotplug(const HotplugEvent &event);
+    Result<void> setCursor(const uint32_t *argb, uint32_t width, uint32_t height, uint32_t hotX,
+                           uint32_t hotY);
+    /* Without a session to say when master is back, asks for it now and then. */
+    void watchMaster();
 
     struct Slot {
         gbm_bo *bo = nullptr;
@@ -139,6 +176,20 @@ public:
     uint32_t primaryPlaneId_ = 0;
     FormatChoice format_;
     std::vector<uint32_t> planesToDisable_;
+    /* Logical (the app's) to physical (the mode's) coordinates. */
+    OutputTransform transform_;
+    /* The rotation is the primary plane's job; false: GL's (or none). */
+    bool kmsRotation_ = false;
+    bool rotated() const { return transform_.rotation() != Rotation::R0; }
+    /* The GL frame's size: logical when KMS rotates it, else the mode's. */
+    uint32_t frameWidth() const
+    {
+        return kmsRotation_ ? transform_.logicalWidth() : mode_.hdisplay;
+    }
+    uint32_t frameHeight() const
+    {
+        return kmsRotation_ ? transform_.logicalHeight() : mode_.vdisplay;
+    }
 
     /* What the CRTC showed at start, put back at exit. */
     CrtcInfo savedCrtc_;
@@ -174,6 +225,30 @@ public:
     std::optional<Error> failure_;
     DisplayStats stats_;
     uint64_t lastSequence_ = 0;
+
+    unsigned paused_ = 0;
+    /* The connector went away while a flip was in flight: turn off after it lands. */
+    bool disableAfterFlip_ = false;
+    /* Unpaused while a flip was in flight: the pause reasons to resume from after it. */
+    unsigned resumeAfterFlip_ = 0;
+    dev_t devnum_ = 0;
+    std::unique_ptr<HotplugMonitor> hotplug_;
+    std::optional<EventLoop::Id> masterTimer_;
+    std::function<void(bool)> connectorCallback_;
+
+    /* The pointer: on the cursor plane (planeId set), or drawn by GL. */
+    struct Cursor {
+        std::vector<uint32_t> image; /* as the user sees it */
+        uint32_t width = 0, height = 0, hotX = 0, hotY = 0;
+        PointF position;
+        bool set = false, visible = false, dirty = false;
+        uint32_t planeId = 0;
+        std::unique_ptr<DumbBuffer> buffer; /* the image turned to the mode's orientation */
+        PointF hotPhysical;
+    };
+    Cursor cursor_;
+    PlaneState cursorPlaneState() const;
+    void drawCursorGl();
 };
 
 Result<void> Display::Impl::init(const DisplayOptions &options)
@@ -261,13 +336,22 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
     else
         backend_ = createLegacyBackend(*io_);
 
+    transform_ = OutputTransform(mode_.hdisplay, mode_.vdisplay, options.rotation);
+    if (rotated()) {
+        kmsRotation_ = device_->info().caps.atomic && !options.legacy &&
+                       planeRotates(*primary, options.rotation);
+        LOG_INFO("%s: picture turned %u degrees by %s", connector_.name.c_str(),
+                 static_cast<uint32_t>(options.rotation),
+                 kmsRotation_ ? "the primary plane's rotation property" : "GL");
+    }
+
     LOG_INFO("%s (%s): connector %s, mode %ux%u@%.2f, CRTC %u, primary plane %u, %s, %s commits",
              device_->path().c_str(), device_->info().driver.c_str(), connector_.name.c_str(),
              mode_.hdisplay, mode_.vdisplay, mode_.refreshMilliHz() / 1000.0, crtcId_,
              primaryPlaneId_, fourccName(format_.format).c_str(), backend_->name());
 
     Result<std::unique_ptr<RenderSurface>> surface =
-        RenderSurface::create(fd, mode_.hdisplay, mode_.vdisplay, format_);
+        RenderSurface::create(fd, frameWidth(), frameHeight(), format_);
     if (!surface)
         return surface.error();
     surface_ = std::move(*surface);
@@ -276,6 +360,20 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
     if (!drm)
         return drm.error();
     drmSource_ = *drm;
+
+    if (options.hotplug) {
+        struct stat st {
+        };
+        if (fstat(fd, &st) == 0)
+            devnum_ = st.st_rdev;
+        Result<std::unique_ptr<HotplugMonitor>> monitor = HotplugMonitor::create(
+            loop_, {"drm"}, [this](const HotplugEvent &event) { onHotplug(event); });
+        if (monitor)
+            hotplug_ = std::move(*monitor);
+        else
+            LOG_WARN("%s: connector hotplug not followed: %s", connector_.name.c_str(),
+                     monitor.error().describe().c_str());
+    }
 
     if (options.handleSignals) {
         for (int sig : {SIGINT, SIGTERM}) {
@@ -308,8 +406,11 @@ PlaneState Display::Impl::layerPlaneState(const Layer &layer, uint32_t buffer) c
     p.fbId = b.fb ? b.fb->id() : 0;
     Rect src = layer.options.source.empty() ? Rect{0, 0, b.desc.width, b.desc.height}
                                             : layer.options.source;
+    /* Destinations are logical: where the user sees the layer. */
     Rect dst = layer.options.destination.empty() ? Rect{0, 0, mode_.hdisplay, mode_.vdisplay}
-                                                 : layer.options.destination;
+                                                 : transform_.toPhysical(layer.options.destination);
+    if (rotated())
+        p.rotation = rotationBit(transform_.rotation());
     p.srcX = static_cast<uint32_t>(src.x) << 16;
     p.srcY = static_cast<uint32_t>(src.y) << 16;
     p.srcW = src.width << 16;
@@ -344,8 +445,13 @@ Result<OutputState> Display::Impl::stateFor(bool modeset, const Layer *probe,
         if (!bo)
             return makeError(ENODATA, "CRTC %u: no GL frame drawn yet for primary plane %u",
                              crtcId_, primaryPlaneId_);
-        state.planes.push_back(fullScreenPlane(primaryPlaneId_, boFramebuffer(bo)->id(),
-                                               mode_.hdisplay, mode_.vdisplay));
+        PlaneState gl =
+            fullScreenPlane(primaryPlaneId_, boFramebuffer(bo)->id(), frameWidth(), frameHeight());
+        gl.crtcW = mode_.hdisplay;
+        gl.crtcH = mode_.vdisplay;
+        if (kmsRotation_)
+            gl.rotation = rotationBit(transform_.rotation());
+        state.planes.push_back(gl);
     }
 
     for (const auto &[id, layer] : layers_) {
@@ -359,6 +465,9 @@ Result<OutputState> Display::Impl::stateFor(bool modeset, const Layer *probe,
             state.planes.push_back(off);
         }
     }
+
+    if (cursor_.planeId)
+        state.planes.push_back(cursorPlaneState());
 
     if (modeset)
         for (uint32_t plane : planesToDisable_)
@@ -385,11 +494,33 @@ Result<void> Display::Impl::start()
         queued_ = {};
     }
     probeFrame_ = false;
+    uint64_t now = monotonicNs();
+    if (Result<void> r = modeset(now); !r)
+        return r.error();
+    modesetDone_ = true;
+    nextFrame_ = current_.frame + 1;
+    needsRender_ = options_.continuous;
+    stats_.framesPresented = 1;
+    stats_.commits = 1;
+    stats_.firstFlipNs = stats_.lastFlipNs = now;
+    running_ = true;
+
+    /* The app may stop() from here, after its first frame. */
+    notifyPresent({current_.frame, 0, now});
+
+    scheduleCommit();
+    return {};
+}
+
+Result<void> Display::Impl::modeset(uint64_t now)
+{
     if (glVisible() && !queued_.bo && !current_.bo) {
-        Result<Slot> first = renderFrame(0);
+        Result<Slot> first = renderFrame(nextFrame_);
         if (!first)
             return first.error();
         queued_ = *first;
+        if (modesetDone_)
+            nextFrame_++;
     }
     Result<OutputState> state = stateFor(true);
     Result<void> r = state ? Result<void>() : Result<void>(state.error());
@@ -399,32 +530,288 @@ Result<void> Display::Impl::start()
         r = backend_->commit(*state, CommitKind::Modeset, nullptr);
     if (!r)
         return r.error();
-    modesetDone_ = true;
 
-    uint64_t now = monotonicNs();
     if (queued_.bo) {
-        current_ = queued_;
-        queued_ = {};
+        if (current_.bo)
+            surface_->release(current_.bo);
+        current_ = std::exchange(queued_, {});
     }
-    nextFrame_ = current_.frame + 1;
-    needsRender_ = options_.continuous;
-    stats_.framesPresented = 1;
-    stats_.commits = 1;
-    stats_.firstFlipNs = stats_.lastFlipNs = now;
-    running_ = true;
-
     for (auto &[id, layer] : layers_) {
         if (!layer.queued)
             continue;
-        layer.current = std::exchange(layer.queued, 0);
+        uint32_t old = std::exchange(layer.current, std::exchange(layer.queued, 0));
+        if (old && old != layer.current && layer.events.released)
+            layer.events.released(old, false);
         if (layer.events.shown)
             layer.events.shown(layer.current, now);
     }
-    /* The app may stop() from here, after its first frame. */
-    notifyPresent({current_.frame, 0, now});
+    return {};
+}
 
+void Display::Impl::pause(unsigned reason, const char *why)
+{
+    unsigned before = paused_;
+    paused_ |= reason;
+    if (before & reason)
+        return;
+    /* Said once per cause, not once per frame. */
+    LOG_WARN("%s (CRTC %u): %s; no frames until it is back", connector_.name.c_str(), crtcId_, why);
+    if (retryTimer_) {
+        loop_.remove(*retryTimer_);
+        retryTimer_.reset();
+    }
+}
+
+Result<void> Display::Impl::unpause(unsigned reasons)
+{
+    unsigned before = paused_;
+    paused_ &= ~reasons;
+    if (paused_ || !before || !modesetDone_ || !running_)
+        return {};
+    if (masterTimer_) {
+        loop_.remove(*masterTimer_);
+        masterTimer_.reset();
+    }
+    if (flipPending_) {
+        /* The flip committed before the pause lands first; its event resumes. */
+        resumeAfterFlip_ |= before;
+        return {};
+    }
+    return resumeOutput(before);
+}
+
+Result<void> Display::Impl::resumeOutput(unsigned before)
+{
+    Result<void> r = modeset(monotonicNs());
+    if (!r) {
+        if (r.error().errnum() == EACCES || r.error().errnum() == EPERM) {
+            pause(kMasterLost, "DRM master is held by someone else");
+            watchMaster();
+            return {};
+        }
+        return r.error();
+    }
+    stats_.commits++;
+    LOG_INFO("%s (CRTC %u): showing frames again after a full modeset", connector_.name.c_str(),
+             crtcId_);
+    needsRender_ = true;
+    scheduleCommit();
+    if ((before & kDisconnected) && connectorCallback_)
+        connectorCallback_(true);
+    return {};
+}
+
+void Display::Impl::disableOutput()
+{
+    if (flipPending_) {
+        disableAfterFlip_ = true;
+        return;
+    }
+    OutputState off;
+    off.crtcId = crtcId_;
+    off.connectorId = connector_.id;
+    off.active = false;
+    off.mode = mode_;
+    PlaneState primary;
+    primary.planeId = primaryPlaneId_;
+    off.planes.push_back(primary);
+    for (const auto &[id, layer] : layers_) {
+        if (layer.primary)
+            continue;
+        PlaneState plane;
+        plane.planeId = layer.planeId;
+        off.planes.push_back(plane);
+    }
+    if (Result<void> r = backend_->commit(off, CommitKind::Modeset, nullptr); !r)
+        LOG_WARN("%s: turning CRTC %u off: %s", connector_.name.c_str(), crtcId_,
+                 r.error().describe().c_str());
+    else
+        LOG_INFO("%s: CRTC %u off, its buffers released", connector_.name.c_str(), crtcId_);
+
+    /* Nothing is scanned out any more: every buffer goes back. */
+    if (current_.bo)
+        surface_->release(std::exchange(current_, {}).bo);
+    for (auto &[id, layer] : layers_) {
+        uint32_t old = std::exchange(layer.current, 0);
+        if (old && layer.events.released)
+            layer.events.released(old, false);
+    }
+}
+
+void Display::Impl::onHotplug(const HotplugEvent &event)
+{
+    if (event.devnum != devnum_ || !modesetDone_)
+        return;
+    if (event.action == "remove") {
+        fail(makeError(ENODEV, "%s (%s): the display device was removed", device_->path().c_str(),
+                       device_->info().driver.c_str()));
+        return;
+    }
+    if (event.action != "change")
+        return;
+
+    /* A change event may be about any connector: probe ours. */
+    drmModeConnector *c = drmModeGetConnector(device_->fd(), connector_.id);
+    bool connected = c && c->connection == DRM_MODE_CONNECTED;
+    bool modeOffered = false;
+    for (int i = 0; connected && i < c->count_modes; i++)
+        modeOffered |=
+            c->modes[i].hdisplay == mode_.hdisplay && c->modes[i].vdisplay == mode_.vdisplay;
+    if (c)
+        drmModeFreeConnector(c);
+
+    if (!connected && !(paused_ & kDisconnected)) {
+        pause(kDisconnected, "connector disconnected");
+        disableOutput();
+        if (connectorCallback_)
+            connectorCallback_(false);
+    } else if (connected && (paused_ & kDisconnected)) {
+        if (!modeOffered) {
+            LOG_ERROR("%s is back but no longer offers %ux%u; staying off (restart to pick a "
+                      "new mode)",
+                      connector_.name.c_str(), mode_.hdisplay, mode_.vdisplay);
+            return;
+        }
+        LOG_INFO("%s connected again", connector_.name.c_str());
+        if (Result<void> r = unpause(kDisconnected); !r)
+            fail(r.error());
+    }
+}
+
+Result<void> Display::Impl::setCursor(const uint32_t *argb, uint32_t width, uint32_t height,
+                                      uint32_t hotX, uint32_t hotY)
+{
+    if (!width || !height || hotX >= width || hotY >= height)
+        return makeError(EINVAL, "cursor image %ux%u with hot spot %u,%u", width, height, hotX,
+                         hotY);
+    cursor_.image.assign(argb, argb + size_t{width} * height);
+    cursor_.width = width;
+    cursor_.height = height;
+    cursor_.hotX = hotX;
+    cursor_.hotY = hotY;
+    cursor_.set = true;
+    cursor_.planeId = 0;
+
+    /* A cursor plane of this CRTC taking ARGB8888, big enough for the turned image. */
+    const PlaneInfo *plane = nullptr;
+    std::optional<uint32_t> index = crtcIndex(snapshot_, crtcId_);
+    if (index && device_->info().caps.atomic && !options_.legacy)
+        for (const PlaneInfo &p : snapshot_.planes)
+            if (p.type == PlaneType::Cursor && (p.possibleCrtcs & (1u << *index)) &&
+                planeAccepts(p, kFormatArgb8888, kModifierInvalid))
+                plane = &p;
+    uint32_t side = static_cast<uint32_t>(device_->info().caps.cursorWidth);
+    side = side ? side : 64;
+    if (!plane || std::max(width, height) > side) {
+        LOG_INFO("%s: pointer drawn by GL (%s)", connector_.name.c_str(),
+                 plane ? "image larger than the cursor plane" : "no cursor plane taking AR24");
+        cursor_.buffer.reset();
+        cursor_.dirty = true;
+        needsRender_ = true;
+        scheduleCommit();
+        return {};
+    }
+
+    if (!cursor_.buffer) {
+        Result<std::unique_ptr<DumbBuffer>> buffer =
+            DumbBuffer::create(device_->fd(), side, side, kFormatArgb8888);
+        if (!buffer)
+            return buffer.error();
+        cursor_.buffer = std::move(*buffer);
+    }
+    /* Turn the image as the output is turned, so the user sees it upright. */
+    DumbBuffer &b = *cursor_.buffer;
+    std::fill(b.data(), b.data() + b.size(), 0);
+    OutputTransform turn(
+        transform_.rotation() == Rotation::R90 || transform_.rotation() == Rotation::R270 ? height
+                                                                                          : width,
+        transform_.rotation() == Rotation::R90 || transform_.rotation() == Rotation::R270 ? width
+                                                                                          : height,
+        transform_.rotation());
+    for (uint32_t y = 0; y < height; y++) {
+        for (uint32_t x = 0; x < width; x++) {
+            PointF p = turn.toPhysical(PointF{x + 0.5, y + 0.5});
+            auto *row =
+                reinterpret_cast<uint32_t *>(b.data() + static_cast<size_t>(p.y) * b.pitch());
+            row[static_cast<size_t>(p.x)] = cursor_.image[size_t{y} * width + x];
+        }
+    }
+    cursor_.hotPhysical = turn.toPhysical(PointF{hotX + 0.5, hotY + 0.5});
+    cursor_.planeId = plane->id;
+    cursor_.dirty = true;
+    LOG_INFO("%s: pointer on cursor plane %u (%ux%u)", connector_.name.c_str(), plane->id, side,
+             side);
     scheduleCommit();
     return {};
+}
+
+PlaneState Display::Impl::cursorPlaneState() const
+{
+    PlaneState p;
+    p.planeId = cursor_.planeId;
+    if (!cursor_.visible || !cursor_.buffer)
+        return p; /* off */
+    const Framebuffer &fb = cursor_.buffer->framebuffer();
+    PointF at = transform_.toPhysical(cursor_.position);
+    p.fbId = fb.id();
+    p.srcW = fb.width() << 16;
+    p.srcH = fb.height() << 16;
+    p.crtcW = fb.width();
+    p.crtcH = fb.height();
+    p.crtcX = static_cast<int32_t>(at.x - static_cast<int32_t>(cursor_.hotPhysical.x));
+    p.crtcY = static_cast<int32_t>(at.y - static_cast<int32_t>(cursor_.hotPhysical.y));
+    return p;
+}
+
+void Display::Impl::drawCursorGl()
+{
+    if (!cursor_.set || !cursor_.visible || cursor_.planeId)
+        return;
+    /* Runs of equal opaque pixels, each one scissored clear: no texture, no shader. */
+    glEnable(GL_SCISSOR_TEST);
+    int32_t left = static_cast<int32_t>(cursor_.position.x) - static_cast<int32_t>(cursor_.hotX);
+    int32_t top = static_cast<int32_t>(cursor_.position.y) - static_cast<int32_t>(cursor_.hotY);
+    for (uint32_t y = 0; y < cursor_.height; y++) {
+        const uint32_t *row = &cursor_.image[size_t{y} * cursor_.width];
+        for (uint32_t x = 0; x < cursor_.width;) {
+            uint32_t px = row[x];
+            uint32_t end = x + 1;
+            while (end < cursor_.width && row[end] == px)
+                end++;
+            if ((px >> 24) >= 0x80) {
+                Rect r{left + static_cast<int32_t>(x), top + static_cast<int32_t>(y), end - x, 1};
+                if (rotated() && !kmsRotation_)
+                    r = transform_.toPhysical(r);
+                glScissor(r.x,
+                          static_cast<GLint>(frameHeight()) - r.y - static_cast<GLint>(r.height),
+                          static_cast<GLsizei>(r.width), static_cast<GLsizei>(r.height));
+                glClearColor(((px >> 16) & 0xff) / 255.0f, ((px >> 8) & 0xff) / 255.0f,
+                             (px & 0xff) / 255.0f, 1.0f);
+                glClear(GL_COLOR_BUFFER_BIT);
+            }
+            x = end;
+        }
+    }
+    glDisable(GL_SCISSOR_TEST);
+}
+
+void Display::Impl::watchMaster()
+{
+    if (masterTimer_ || (paused_ & kSuspended))
+        return;
+    Result<EventLoop::Id> timer = loop_.addTimer(500000000u, 500000000u, [this] {
+        if (!(paused_ & kMasterLost) || (paused_ & kSuspended))
+            return;
+        if (!drmIsMaster(device_->fd()) && drmSetMaster(device_->fd()) != 0)
+            return;
+        LOG_INFO("%s: DRM master is ours again", device_->path().c_str());
+        if (Result<void> r = unpause(kMasterLost); !r)
+            fail(r.error());
+    });
+    if (timer)
+        masterTimer_ = *timer;
+    else
+        LOG_WARN("cannot watch for DRM master: %s", timer.error().describe().c_str());
 }
 
 Result<Display::Impl::Slot> Display::Impl::renderFrame(uint64_t frame)
@@ -433,6 +820,7 @@ Result<Display::Impl::Slot> Display::Impl::renderFrame(uint64_t frame)
         return r.error();
     if (render_)
         render_(frame);
+    drawCursorGl();
 
     Result<gbm_bo *> bo = surface_->swap();
     if (!bo)
@@ -463,7 +851,7 @@ void Display::Impl::scheduleCommit()
 
 void Display::Impl::commitChanges()
 {
-    if (!running_ || flipPending_ || failure_)
+    if (!running_ || flipPending_ || failure_ || paused_)
         return;
 
     if (needsRender_ && !queued_.bo && glVisible()) {
@@ -473,8 +861,9 @@ void Display::Impl::commitChanges()
         queued_ = *slot;
         needsRender_ = false;
     }
-    bool layerChanged = std::any_of(layers_.begin(), layers_.end(),
-                                    [](const auto &entry) { return entry.second.queued != 0; });
+    bool layerChanged =
+        cursor_.dirty || std::any_of(layers_.begin(), layers_.end(),
+                                     [](const auto &entry) { return entry.second.queued != 0; });
     /* Nothing new: no commit, and the display stays idle until something changes. */
     if (!queued_.bo && !layerChanged)
         return;
@@ -487,11 +876,18 @@ void Display::Impl::commitChanges()
         flipPending_ = true;
         stats_.commits++;
         pending_ = std::exchange(queued_, {});
+        cursor_.dirty = false;
         for (auto &[id, layer] : layers_)
             layer.pending = std::exchange(layer.queued, 0);
         return;
     }
 
+    if (r.error().errnum() == EACCES || r.error().errnum() == EPERM) {
+        /* Another process (a VT switch without a session) took the display. */
+        pause(kMasterLost, "DRM master lost (commit refused with EACCES)");
+        watchMaster();
+        return;
+    }
     if (r.error().errnum() != EBUSY)
         return fail(r.error());
 
@@ -576,8 +972,18 @@ void Display::Impl::onFlip(uint64_t sequence, uint64_t timestampNs)
 
     notifyPresent({current_.frame, sequence, timestampNs});
 
+    if (disableAfterFlip_) {
+        disableAfterFlip_ = false;
+        if (paused_ & kDisconnected)
+            disableOutput();
+    }
     if (options_.continuous)
         needsRender_ = true;
+    if (resumeAfterFlip_ && !paused_) {
+        if (Result<void> r = resumeOutput(std::exchange(resumeAfterFlip_, 0)); !r)
+            fail(r.error());
+        return;
+    }
     commitChanges();
 }
 
@@ -692,6 +1098,10 @@ Display::Impl::~Impl()
     alive_.reset();
     if (retryTimer_)
         loop_.remove(*retryTimer_);
+    if (masterTimer_)
+        loop_.remove(*masterTimer_);
+    hotplug_.reset();
+    connectorCallback_ = nullptr;
     if (drmSource_)
         loop_.remove(drmSource_);
 
@@ -710,6 +1120,7 @@ Display::Impl::~Impl()
     }
     layers_.clear();
     buffers_.clear();
+    cursor_.buffer.reset();
     allocFd_.reset();
 
     /* Bos (and the framebuffers cached on them) go with the surface, before the fd. */
@@ -738,12 +1149,22 @@ Result<std::unique_ptr<Display>> Display::create(EventLoop &loop, const DisplayO
 
 uint32_t Display::width() const
 {
-    return impl_->mode_.hdisplay;
+    return impl_->transform_.logicalWidth();
 }
 
 uint32_t Display::height() const
 {
-    return impl_->mode_.vdisplay;
+    return impl_->transform_.logicalHeight();
+}
+
+const OutputTransform &Display::transform() const
+{
+    return impl_->transform_;
+}
+
+bool Display::rotatesInGl() const
+{
+    return impl_->rotated() && !impl_->kmsRotation_;
 }
 
 const ModeInfo &Display::mode() const
@@ -905,6 +1326,16 @@ Result<uint32_t> Display::createLayer(const LayerOptions &options, LayerEvents e
         plane = *found;
     }
 
+    /* A turned output needs planes that turn: else the layer is left to GL. */
+    if (d.rotated() && (!d.device_->info().caps.atomic || d.options_.legacy ||
+                        !planeRotates(*plane, d.transform_.rotation())))
+        return makeError(ENOTSUP,
+                         "plane %u cannot turn its picture %u degrees (no rotate-%u in "
+                         "its rotation property%s)",
+                         plane->id, static_cast<uint32_t>(d.transform_.rotation()),
+                         static_cast<uint32_t>(d.transform_.rotation()),
+                         d.device_->info().caps.atomic ? "" : "; legacy KMS");
+
     uint32_t id = d.nextLayerId_++;
     Impl::Layer &layer = d.layers_[id];
     layer.options = options;
@@ -1038,7 +1469,7 @@ Result<void> Display::Impl::prepareQuad(const DmaBufTexture &texture)
             return quad.error();
         quad_ = std::move(*quad);
     }
-    return quad_->prepare(texture, mode_.hdisplay, mode_.vdisplay);
+    return quad_->prepare(texture, frameWidth(), frameHeight());
 }
 
 Result<void> Display::drawBuffer(uint32_t buffer, const Rect &destination)
@@ -1046,8 +1477,15 @@ Result<void> Display::drawBuffer(uint32_t buffer, const Rect &destination)
     Result<BufferTexture> tex = texture(buffer);
     if (!tex)
         return tex.error();
+    Impl &d = *impl_;
     Rect dst = destination.empty() ? Rect{0, 0, width(), height()} : destination;
-    return impl_->quad_->draw(*impl_->buffers_.at(buffer).texture, dst, width(), height());
+    Rotation turn = Rotation::R0;
+    if (rotatesInGl()) {
+        dst = d.transform_.toPhysical(dst);
+        turn = d.transform_.rotation();
+    }
+    return d.quad_->draw(*d.buffers_.at(buffer).texture, dst, d.frameWidth(), d.frameHeight(),
+                         turn);
 }
 
 Result<void> Display::screenshot(const std::string &path)
@@ -1081,6 +1519,65 @@ void Display::requestFrame()
 {
     impl_->needsRender_ = true;
     impl_->scheduleCommit();
+}
+
+void Display::suspend()
+{
+    impl_->pause(Impl::kSuspended, "session disabled (VT switched away)");
+}
+
+Result<void> Display::resume()
+{
+    /* The session hands the devices back with master: a refused commit is not a reason any more. */
+    return impl_->unpause(Impl::kSuspended | Impl::kMasterLost);
+}
+
+Result<void> Display::setCursor(const uint32_t *argb, uint32_t width, uint32_t height,
+                                uint32_t hotX, uint32_t hotY)
+{
+    return impl_->setCursor(argb, width, height, hotX, hotY);
+}
+
+void Display::moveCursor(PointF position)
+{
+    Impl &d = *impl_;
+    if (!d.cursor_.set)
+        return;
+    d.cursor_.position = position;
+    d.cursor_.visible = true;
+    d.cursor_.dirty = true;
+    if (!d.cursor_.planeId)
+        d.needsRender_ = true;
+    d.scheduleCommit();
+}
+
+void Display::hideCursor()
+{
+    Impl &d = *impl_;
+    if (!d.cursor_.visible)
+        return;
+    d.cursor_.visible = false;
+    d.cursor_.dirty = true;
+    if (!d.cursor_.planeId)
+        d.needsRender_ = true;
+    d.scheduleCommit();
+}
+
+const char *Display::cursorMode() const
+{
+    if (!impl_->cursor_.set)
+        return "none";
+    return impl_->cursor_.planeId ? "plane" : "gl";
+}
+
+bool Display::active() const
+{
+    return impl_->modesetDone_ && impl_->running_ && !impl_->paused_;
+}
+
+void Display::setConnectorCallback(std::function<void(bool connected)> callback)
+{
+    impl_->connectorCallback_ = std::move(callback);
 }
 
 Result<void> Display::start()

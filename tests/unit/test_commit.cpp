@@ -193,6 +193,45 @@ static void test_atomic_request_flip_touches_only_planes()
     TEST_ASSERT_EQUAL_UINT(10, r->size());
 }
 
+static void test_atomic_request_rotation()
+{
+    PropertyTable t = table();
+    t.planes[61].rotation = 22;
+    OutputState s = state(79);
+    /* A portrait 800x1280 frame turned onto the 1280x800 mode: source unrotated, CRTC as the mode.
+     */
+    s.planes[0].srcW = 800u << 16;
+    s.planes[0].srcH = 1280u << 16;
+    s.planes[0].rotation = 1u << 1; /* DRM_MODE_ROTATE_90 */
+    Result<std::vector<PropertyValue>> r = buildAtomicRequest(s, t, false, 0);
+    TEST_ASSERT_TRUE(r.ok());
+    TEST_ASSERT_TRUE(has(*r, 61, 22, 2));
+    TEST_ASSERT_TRUE(has(*r, 61, 14, 800u << 16));
+    TEST_ASSERT_TRUE(has(*r, 61, 18, 1280));
+    TEST_ASSERT_EQUAL_UINT(11, r->size());
+
+    /* A plane without the property cannot rotate: said, not silently ignored. */
+    t.planes[61].rotation = 0;
+    r = buildAtomicRequest(s, t, false, 0);
+    TEST_ASSERT_FALSE(r.ok());
+    TEST_ASSERT_EQUAL_INT(ENOTSUP, r.error().errnum());
+}
+
+static void test_atomic_request_output_off()
+{
+    /* An unplugged connector: CRTC off, no mode, connector and planes detached. */
+    PropertyTable t = table();
+    OutputState s = state(0);
+    s.active = false;
+    Result<std::vector<PropertyValue>> r = buildAtomicRequest(s, t, true, 900);
+    TEST_ASSERT_TRUE(r.ok());
+    TEST_ASSERT_TRUE(has(*r, 51, 3, 0));
+    TEST_ASSERT_TRUE(has(*r, 41, 2, 0));
+    TEST_ASSERT_TRUE(has(*r, 41, 1, 0));
+    TEST_ASSERT_TRUE(has(*r, 61, 10, 0));
+    TEST_ASSERT_TRUE(has(*r, 61, 11, 0));
+}
+
 static void test_atomic_request_negative_position()
 {
     PropertyTable t = table();
@@ -329,6 +368,15 @@ static void test_legacy_backend()
     Result<void> r = backend->commit(state(3), CommitKind::Flip, &tag);
     TEST_ASSERT_FALSE(r.ok());
     TEST_ASSERT_EQUAL_INT(EBUSY, r.error().errnum());
+
+    /* Legacy ioctls have no rotation: refused before anything is submitted. */
+    size_t before = io.calls.size();
+    OutputState rotated = state(5);
+    rotated.planes[0].rotation = 1u << 2; /* DRM_MODE_ROTATE_180 */
+    r = backend->commit(rotated, CommitKind::Flip, &tag);
+    TEST_ASSERT_FALSE(r.ok());
+    TEST_ASSERT_EQUAL_INT(ENOTSUP, r.error().errnum());
+    TEST_ASSERT_EQUAL_UINT(before, io.calls.size());
 }
 
 int main()
@@ -337,6 +385,8 @@ int main()
     RUN_TEST(test_full_screen_plane_is_16_16);
     RUN_TEST(test_atomic_request_modeset);
     RUN_TEST(test_atomic_request_flip_touches_only_planes);
+    RUN_TEST(test_atomic_request_rotation);
+    RUN_TEST(test_atomic_request_output_off);
     RUN_TEST(test_atomic_request_negative_position);
     RUN_TEST(test_atomic_request_missing_properties);
     RUN_TEST(test_atomic_flags);

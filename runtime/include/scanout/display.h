@@ -10,6 +10,7 @@
 #include <scanout/event_loop.h>
 #include <scanout/kms_types.h>
 #include <scanout/result.h>
+#include <scanout/transform.h>
 
 namespace scanout {
 
@@ -38,6 +39,18 @@ struct DisplayOptions {
      * something changed: an idle screen costs no CPU.
      */
     bool continuous = true;
+    /**
+     * Counter-clockwise rotation of the picture on the output. The primary
+     * plane's "rotation" property does it where the plane offers it
+     * (atomic only); GL does it otherwise: the app then draws through
+     * transform() (see rotatesInGl()).
+     */
+    Rotation rotation = Rotation::R0;
+    /**
+     * Follow the connector through udev: when it is unplugged, turn its
+     * CRTC off and release the buffers; when it is back, modeset and go on.
+     */
+    bool hotplug = true;
 };
 
 /**
@@ -139,8 +152,17 @@ public:
     Display(const Display &) = delete;
     Display &operator=(const Display &) = delete;
 
+    /** The size the app lays its picture out in: the mode's, swapped when rotated by 90 or 270. */
     uint32_t width() const;
     uint32_t height() const;
+    /** Logical (what the user sees) to physical (the mode's pixels) coordinates. */
+    const OutputTransform &transform() const;
+    /**
+     * Whether the GL frame is the mode's size and the app must rotate what
+     * it draws itself (transform().toPhysical()), because no plane rotates.
+     * When false the GL frame is width() x height() and KMS rotates it.
+     */
+    bool rotatesInGl() const;
     const ModeInfo &mode() const;
     const std::string &connectorName() const;
     const DeviceInfo &device() const;
@@ -223,6 +245,38 @@ public:
 
     /** Asks for a GL frame with the next flip (continuous = false). */
     void requestFrame();
+
+    /**
+     * Stops using the device: the session went away (VT switch) and DRM
+     * master with it. Nothing is drawn or committed until resume(); flips
+     * in flight still complete. The loop keeps running.
+     */
+    void suspend();
+    /** Takes the output back after suspend(): a full modeset, then a redraw. */
+    Result<void> resume();
+    /**
+     * Whether frames reach the screen: started, not suspended, DRM master
+     * held, and the connector connected.
+     */
+    bool active() const;
+    /**
+     * Sets the pointer image: \a width x \a height ARGB8888 pixels (straight
+     * alpha), row after row, with its hot spot at (\a hotX, \a hotY), in the
+     * orientation the user sees. It goes on the CRTC's cursor plane where
+     * one takes ARGB8888 (atomic), else it is drawn into each GL frame;
+     * there only pixels with alpha of at least half show. Hidden until
+     * moveCursor().
+     */
+    Result<void> setCursor(const uint32_t *argb, uint32_t width, uint32_t height, uint32_t hotX,
+                           uint32_t hotY);
+    /** Puts the pointer's hot spot at \a position (logical pixels) and shows it. */
+    void moveCursor(PointF position);
+    void hideCursor();
+    /** "plane", "gl", or "none" before setCursor(). */
+    const char *cursorMode() const;
+
+    /** Called when the connector goes away (false) and when it is back and showing (true). */
+    void setConnectorCallback(std::function<void(bool connected)> callback);
 
     /** Modesets with the first frame (TEST_ONLY first on atomic) and starts the flip loop. */
     Result<void> start();

@@ -15,11 +15,12 @@ namespace {
 
 const char *const kVertexShader = R"(
 attribute vec2 position;   // unit square, top-left origin
+attribute vec2 texcoord;   // where that corner samples: the square turned by the rotation
 uniform vec4 viewport;     // destination x, y, w, h over the frame's w, h: (x/W, y/H, w/W, h/H)
 varying vec2 uv;
 void main()
 {
-    uv = position;
+    uv = texcoord;
     vec2 p = viewport.xy + position * viewport.zw;
     gl_Position = vec4(p.x * 2.0 - 1.0, 1.0 - p.y * 2.0, 0.0, 1.0);
 }
@@ -124,6 +125,7 @@ Result<TextureQuad::Program> TextureQuad::build(const YuvPlaneLayout *layout)
     p.layout = layout;
     p.program = program;
     p.position = glGetAttribLocation(program, "position");
+    p.texcoord = glGetAttribLocation(program, "texcoord");
     p.viewport = glGetUniformLocation(program, "viewport");
     if (layout) {
         /* -1 for a plane the shader does not read: glUniform1i ignores it. */
@@ -160,13 +162,13 @@ Result<const TextureQuad::Program *> TextureQuad::program(const YuvPlaneLayout *
 }
 
 Result<void> TextureQuad::draw(const DmaBufTexture &texture, const Rect &dst, uint32_t width,
-                               uint32_t height)
+                               uint32_t height, Rotation rotation)
 {
     Result<const Program *> p = program(texture.yuv());
     if (!p)
         return p.error();
     glDisable(GL_SCISSOR_TEST);
-    drawQuad(**p, texture, dst, width, height);
+    drawQuad(**p, texture, dst, width, height, rotation);
     return {};
 }
 
@@ -180,7 +182,7 @@ Result<void> TextureQuad::prepare(const DmaBufTexture &texture, uint32_t width, 
     glGetIntegerv(GL_SCISSOR_BOX, box);
     glEnable(GL_SCISSOR_TEST);
     glScissor(0, 0, 0, 0);
-    drawQuad(**p, texture, Rect{0, 0, width, height}, width, height);
+    drawQuad(**p, texture, Rect{0, 0, width, height}, width, height, Rotation::R0);
     glScissor(box[0], box[1], box[2], box[3]);
     if (!scissor)
         glDisable(GL_SCISSOR_TEST);
@@ -188,9 +190,17 @@ Result<void> TextureQuad::prepare(const DmaBufTexture &texture, uint32_t width, 
 }
 
 void TextureQuad::drawQuad(const Program &p, const DmaBufTexture &texture, const Rect &dst,
-                           uint32_t width, uint32_t height)
+                           uint32_t width, uint32_t height, Rotation rotation)
 {
     static const GLfloat corners[] = {0, 0, 1, 0, 0, 1, 1, 1};
+    /* Each corner of the destination samples the picture where the rotation put it. */
+    GLfloat texcoords[8];
+    OutputTransform unit(1, 1, rotation);
+    for (int i = 0; i < 4; i++) {
+        PointF uv = unit.toLogical(PointF{corners[2 * i], corners[2 * i + 1]});
+        texcoords[2 * i] = static_cast<GLfloat>(uv.x);
+        texcoords[2 * i + 1] = static_cast<GLfloat>(uv.y);
+    }
     glUseProgram(p.program);
     glViewport(0, 0, static_cast<GLsizei>(width), static_cast<GLsizei>(height));
     glUniform4f(p.viewport, static_cast<float>(dst.x) / width, static_cast<float>(dst.y) / height,
@@ -204,7 +214,10 @@ void TextureQuad::drawQuad(const Program &p, const DmaBufTexture &texture, const
     }
     glVertexAttribPointer(static_cast<GLuint>(p.position), 2, GL_FLOAT, GL_FALSE, 0, corners);
     glEnableVertexAttribArray(static_cast<GLuint>(p.position));
+    glVertexAttribPointer(static_cast<GLuint>(p.texcoord), 2, GL_FLOAT, GL_FALSE, 0, texcoords);
+    glEnableVertexAttribArray(static_cast<GLuint>(p.texcoord));
     glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    glDisableVertexAttribArray(static_cast<GLuint>(p.texcoord));
     glDisableVertexAttribArray(static_cast<GLuint>(p.position));
     for (GLuint i = count; i-- > 0;) {
         glActiveTexture(GL_TEXTURE0 + i);

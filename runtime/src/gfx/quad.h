@@ -7,6 +7,7 @@
 
 #include <scanout/kms_types.h>
 #include <scanout/result.h>
+#include <scanout/transform.h>
 
 namespace scanout {
 
@@ -28,9 +29,12 @@ public:
     TextureQuad(const TextureQuad &) = delete;
     TextureQuad &operator=(const TextureQuad &) = delete;
 
-    /** Draws \a texture stretched over \a dst of a \a width x \a height frame. */
+    /**
+     * Draws \a texture stretched over \a dst of a \a width x \a height frame,
+     * turned counter-clockwise by \a rotation (dst is where it lands, after turning).
+     */
     Result<void> draw(const DmaBufTexture &texture, const Rect &dst, uint32_t width,
-                      uint32_t height);
+                      uint32_t height, Rotation rotation = Rotation::R0);
 
     /**
      * Builds the program for \a texture and draws it once over an empty
@@ -48,13 +52,13 @@ private:
         /* nullptr: the external-image program. */
         const YuvPlaneLayout *layout = nullptr;
         uint32_t program = 0;
-        int position = -1, viewport = -1;
+        int position = -1, texcoord = -1, viewport = -1;
         int samplers[3] = {-1, -1, -1};
     };
     static Result<Program> build(const YuvPlaneLayout *layout);
     Result<const Program *> program(const YuvPlaneLayout *layout);
     void drawQuad(const Program &p, const DmaBufTexture &texture, const Rect &dst, uint32_t width,
-                  uint32_t height);
+                  uint32_t height, Rotation rotation);
 
     std::vector<Program> programs_;
 };

@@ -98,6 +98,11 @@ Result<std::vector<PropertyValue>> buildAtomicRequest(const OutputState &state,
         out.push_back({plane.planeId, p.crtcY, static_cast<uint64_t>(int64_t{plane.crtcY})});
         out.push_back({plane.planeId, p.crtcW, plane.crtcW});
         out.push_back({plane.planeId, p.crtcH, plane.crtcH});
+        if (plane.rotation) {
+            if (!p.rotation)
+                return makeError(ENOTSUP, "plane %u has no rotation property", plane.planeId);
+            out.push_back({plane.planeId, p.rotation, plane.rotation});
+        }
     }
 
     for (uint32_t planeId : state.disablePlanes) {
@@ -208,6 +213,10 @@ public:
         if (state.planes.empty())
             return makeError(EINVAL, "CRTC %u: no primary plane state", state.crtcId);
         const PlaneState &primary = state.planes.front();
+        for (const PlaneState &plane : state.planes)
+            if (plane.rotation > 1) /* anything but DRM_MODE_ROTATE_0 */
+                return makeError(ENOTSUP, "plane %u: legacy KMS cannot rotate planes",
+                                 plane.planeId);
 
         int ret;
         if (kind == CommitKind::Modeset) {

@@ -23,6 +23,8 @@ struct PlaneState {
     int32_t crtcX = 0, crtcY = 0;
     uint32_t crtcW = 0, crtcH = 0;
     uint32_t srcX = 0, srcY = 0, srcW = 0, srcH = 0; /* 16.16 fixed point */
+    /** The plane's "rotation" value (DRM_MODE_ROTATE_*), 0 to leave the property alone. */
+    uint64_t rotation = 0;
 };
 
 struct OutputState {
