@@ -134,8 +134,11 @@ public:
         uint32_t planeId = 0;
         bool primary = false;
         uint32_t queued = 0, pending = 0, current = 0;
+        /* clearLayer(): the next commit turns the plane off; done runs once it is. */
+        bool clearing = false, clearCommitted = false;
+        std::function<void()> cleared;
         /** What the next commit shows. */
-        uint32_t next() const { return queued ? queued : current; }
+        uint32_t next() const { return clearing ? 0 : queued ? queued : current; }
     };
 
     /* Draws, swaps and makes sure the new front bo has a framebuffer. */
@@ -862,8 +865,9 @@ void Display::Impl::commitChanges()
         needsRender_ = false;
     }
     bool layerChanged =
-        cursor_.dirty || std::any_of(layers_.begin(), layers_.end(),
-                                     [](const auto &entry) { return entry.second.queued != 0; });
+        cursor_.dirty || std::any_of(layers_.begin(), layers_.end(), [](const auto &entry) {
+            return entry.second.queued != 0 || entry.second.clearing;
+        });
     /* Nothing new: no commit, and the display stays idle until something changes. */
     if (!queued_.bo && !layerChanged)
         return;
@@ -877,8 +881,11 @@ void Display::Impl::commitChanges()
         stats_.commits++;
         pending_ = std::exchange(queued_, {});
         cursor_.dirty = false;
-        for (auto &[id, layer] : layers_)
+        for (auto &[id, layer] : layers_) {
             layer.pending = std::exchange(layer.queued, 0);
+            if (layer.clearing)
+                layer.clearCommitted = true;
+        }
         return;
     }
 
@@ -960,7 +967,17 @@ void Display::Impl::onFlip(uint64_t sequence, uint64_t timestampNs)
     stats_.framesPresented++;
 
     /* Same rule for layers: a buffer goes back only once it is off the screen. */
+    std::vector<std::function<void()>> cleared;
     for (auto &[id, layer] : layers_) {
+        if (layer.clearCommitted) {
+            uint32_t old = std::exchange(layer.current, 0);
+            if (old && layer.events.released)
+                layer.events.released(old, false);
+            layer.clearing = layer.clearCommitted = false;
+            if (layer.cleared)
+                cleared.push_back(std::exchange(layer.cleared, nullptr));
+            continue;
+        }
         if (!layer.pending)
             continue;
         uint32_t old = std::exchange(layer.current, std::exchange(layer.pending, 0));
@@ -971,6 +988,8 @@ void Display::Impl::onFlip(uint64_t sequence, uint64_t timestampNs)
     }
 
     notifyPresent({current_.frame, sequence, timestampNs});
+    for (const std::function<void()> &done : cleared)
+        done();
 
     if (disableAfterFlip_) {
         disableAfterFlip_ = false;
@@ -1345,6 +1364,39 @@ Result<uint32_t> Display::createLayer(const LayerOptions &options, LayerEvents e
     LOG_INFO("layer %u: %s on %s plane %u", id, fourccName(options.format).c_str(),
              planeTypeName(plane->type), plane->id);
     return id;
+}
+
+Result<void> Display::clearLayer(uint32_t layerId, std::function<void()> done)
+{
+    Impl &d = *impl_;
+    Result<Impl::Layer *> found = d.findLayer(layerId);
+    if (!found)
+        return found.error();
+    Impl::Layer &layer = **found;
+    if (uint32_t queued = std::exchange(layer.queued, 0); queued && layer.events.released)
+        layer.events.released(queued, true);
+    /* Off the screen already (or never started): nothing to wait for. */
+    if ((!layer.current && !layer.pending) || !d.modesetDone_) {
+        if (done)
+            done();
+        return {};
+    }
+    if (d.paused_ && !layer.pending) {
+        /* Nothing is committed while paused: the plane goes off with the next modeset. */
+        uint32_t old = std::exchange(layer.current, 0);
+        if (layer.events.released)
+            layer.events.released(old, false);
+        if (done)
+            done();
+        return {};
+    }
+    layer.clearing = true;
+    layer.cleared = std::move(done);
+    /* A layer covering the primary plane leaves it to GL: that needs a frame. */
+    if (layer.primary)
+        d.needsRender_ = true;
+    d.scheduleCommit();
+    return {};
 }
 
 Result<void> Display::removeLayer(uint32_t layerId)

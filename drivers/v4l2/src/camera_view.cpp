@@ -635,6 +635,19 @@ void CameraView::stop()
         impl_->camera_->stop();
 }
 
+void CameraView::close(std::function<void()> done)
+{
+    stop();
+    if (!impl_->layer_) {
+        done();
+        return;
+    }
+    if (Result<void> r = impl_->display_.clearLayer(impl_->layer_, done); !r) {
+        LOG_WARN("%s", r.error().describe().c_str());
+        done();
+    }
+}
+
 void CameraView::setErrorCallback(std::function<void(const Error &error)> callback)
 {
     impl_->onError_ = std::move(callback);

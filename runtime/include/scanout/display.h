@@ -195,6 +195,12 @@ public:
 
     /** Reserves a plane for a layer. Returns the layer id. */
     Result<uint32_t> createLayer(const LayerOptions &options, LayerEvents events);
+    /**
+     * Takes a layer's buffer off the screen: the next commit turns its plane
+     * off. \a done runs once the flip doing it completed and the buffer was
+     * released (at once when nothing was shown); then removeLayer() works.
+     */
+    Result<void> clearLayer(uint32_t layer, std::function<void()> done);
     /** Frees a layer's plane; its buffers must be off the screen (stopped first). */
     Result<void> removeLayer(uint32_t layer);
     /** Whether some free plane of this output lists \a format with \a modifier. */

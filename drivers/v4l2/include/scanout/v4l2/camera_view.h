@@ -105,6 +105,12 @@ public:
 
     Result<void> start();
     void stop();
+    /**
+     * Stops streaming and takes the frame off the screen: \a done runs once
+     * no buffer of this view is shown any more (at once on the GL paths),
+     * after which the view can be destroyed without tearing the picture.
+     */
+    void close(std::function<void()> done);
 
     /** Called once when the camera fails (unplugged); the last frame stays on screen. */
     void setErrorCallback(std::function<void(const Error &error)> callback);
