@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "kiosk/painter.h"
 #include "kiosk/ui.h"
 
 #include <algorithm>
@@ -495,6 +496,21 @@ static void test_text_fits_its_box()
     TEST_ASSERT_EQUAL_UINT(0, out.size());
 }
 
+static void test_scissor_boxes_have_a_bottom_left_origin()
+{
+    OutputTransform straight(640, 480, Rotation::R0);
+    TEST_ASSERT_TRUE((scissorBox({10, 20, 30, 40}, straight, true) == Rect{10, 420, 30, 40}));
+    TEST_ASSERT_TRUE((scissorBox({10, 20, 30, 40}, straight, false) == Rect{10, 420, 30, 40}));
+    TEST_ASSERT_TRUE((scissorBox({-10, -10, 20, 20}, straight, true) == Rect{0, 470, 10, 10}));
+    TEST_ASSERT_TRUE(scissorBox({700, 0, 20, 20}, straight, true).empty());
+
+    /* A portrait UI on a landscape mode: the top band of the picture is the mode's left edge. */
+    OutputTransform turned(640, 480, Rotation::R90);
+    TEST_ASSERT_TRUE((scissorBox({0, 0, 480, 100}, turned, true) == Rect{0, 0, 100, 480}));
+    /* KMS turns the plane: the framebuffer is the logical 480x640. */
+    TEST_ASSERT_TRUE((scissorBox({0, 0, 480, 100}, turned, false) == Rect{0, 540, 480, 100}));
+}
+
 int main()
 {
     UNITY_BEGIN();
@@ -515,5 +531,6 @@ int main()
     RUN_TEST(test_corner_press_cancels_outside_a_corner);
     RUN_TEST(test_glyphs_are_merged_rectangles);
     RUN_TEST(test_text_fits_its_box);
+    RUN_TEST(test_scissor_boxes_have_a_bottom_left_origin);
     return UNITY_END();
 }
