@@ -94,15 +94,6 @@ const char *outcomeName(PathAttempt::Outcome o)
     return "?";
 }
 
-double percentileMs(std::vector<int64_t> values, double p)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    size_t i = static_cast<size_t>(p * (values.size() - 1) + 0.5);
-    return values[std::min(i, values.size() - 1)] / 1e6;
-}
-
 struct Config {
     scanout::DisplayOptions display;
     CameraViewOptions camera;
@@ -241,8 +232,8 @@ int run(const Config &config)
         static_cast<unsigned long long>(s.captured), static_cast<unsigned long long>(s.displayed),
         static_cast<unsigned long long>(s.skipped), static_cast<unsigned long long>(s.dropped),
         scanout::cameraPathName(v.path()), static_cast<unsigned long long>(s.bytesCopied),
-        percentileMs(s.latencyNs, 0.5), percentileMs(s.latencyNs, 0.99),
-        percentileMs(s.dequeueLatencyNs, 0.5), percentileMs(s.dequeueLatencyNs, 0.99),
+        scanout::apps::percentileMs(s.latencyNs, 0.5), scanout::apps::percentileMs(s.latencyNs, 0.99),
+        scanout::apps::percentileMs(s.dequeueLatencyNs, 0.5), scanout::apps::percentileMs(s.dequeueLatencyNs, 0.99),
         s.displayed ? cpu * 1000.0 / s.displayed : 0.0,
         static_cast<unsigned long long>(s.requeuedWhileShown), disconnected ? ", camera lost" : "");
     if (d.failure())

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
+
 #include <sys/resource.h>
 
 namespace scanout::apps {
@@ -40,6 +43,16 @@ inline double cpuSeconds()
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
            (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/** The \a p quantile (0..1) of nanosecond values, in milliseconds; 0 when there are none. */
+inline double percentileMs(std::vector<int64_t> values, double p)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    size_t i = static_cast<size_t>(p * (values.size() - 1) + 0.5);
+    return static_cast<double>(values[std::min(i, values.size() - 1)]) / 1e6;
 }
 
 } /* namespace scanout::apps */
