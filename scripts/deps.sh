@@ -17,16 +17,16 @@ packages=
 vm=
 for group in "$@"; do
     case "$group" in
-    build) packages="$packages g++ make cmake pkg-config python3 libdrm-dev libgbm-dev libegl-dev libgles-dev libpng-dev libinih-dev" ;;
+    build) packages="$packages g++ make cmake pkg-config python3 libdrm-dev libgbm-dev libegl-dev libgles-dev libpng-dev libinih-dev libseat-dev" ;;
     vm)
         packages="$packages qemu-system-x86 linux-image-amd64 busybox-static libgl1-mesa-dri libegl-mesa0 libdrm-tests"
-        packages="$packages gcc make xz-utils python3"
+        packages="$packages gcc make xz-utils python3 seatd"
         vm=1
         ;;
     bench) packages="$packages kmscube gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;
     cross) packages="$packages crossbuild-essential-arm64 crossbuild-essential-armhf qemu-user-static
         libdrm-dev:arm64 libgbm-dev:arm64 libegl-dev:arm64 libgles-dev:arm64 libinih-dev:arm64
-        libpng-dev:arm64 qemu-system-arm libgl1-mesa-dri:arm64 libegl-mesa0:arm64" ;;
+        libpng-dev:arm64 libseat-dev:arm64 qemu-system-arm libgl1-mesa-dri:arm64 libegl-mesa0:arm64" ;;
     *) echo "deps.sh: unknown group '$group' (build, vm, bench, cross)" >&2; exit 2 ;;
     esac
 done
