@@ -17,10 +17,10 @@ packages=
 vm=
 for group in "$@"; do
     case "$group" in
-    build) packages="$packages g++ make cmake pkg-config python3 libdrm-dev libgbm-dev libegl-dev libgles-dev libpng-dev libinih-dev libudev-dev" ;;
+    build) packages="$packages g++ make cmake pkg-config python3 libdrm-dev libgbm-dev libegl-dev libgles-dev libpng-dev libinih-dev libudev-dev libseat-dev" ;;
     vm)
         packages="$packages qemu-system-x86 linux-image-amd64 busybox-static libgl1-mesa-dri libegl-mesa0 libdrm-tests"
-        packages="$packages gcc make xz-utils python3"
+        packages="$packages gcc make xz-utils python3 seatd"
         vm=1
         ;;
     bench) packages="$packages kmscube gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;

@@ -11,6 +11,8 @@
 
 namespace scanout {
 
+class Session;
+
 struct DeviceOptions {
     /**
      * Which device: empty for the first KMS-capable primary node, a path
@@ -23,6 +25,14 @@ struct DeviceOptions {
     bool writeback = false;
     /** Become DRM master and fail clearly when another process holds it. */
     bool master = true;
+    /**
+     * Open (and close) the nodes through this session, e.g. a seat daemon's
+     * for a process that is not root. It must outlive the Device. Master
+     * then follows the session: dropped while it is disabled, taken back
+     * when it is enabled. With `master`, a device without master while the
+     * session is enabled is an error; without it, master is left alone.
+     */
+    Session *session = nullptr;
 };
 
 /** A primary node found by enumeration, whether or not it can drive a display. */
@@ -37,8 +47,11 @@ struct DeviceCandidate {
 class Device
 {
 public:
-    /** Every DRM primary node on the system, in drmGetDevices2 order. */
-    static Result<std::vector<DeviceCandidate>> enumerate();
+    /**
+     * Every DRM primary node on the system, in drmGetDevices2 order. Each is
+     * opened to read its driver, through \a session when given.
+     */
+    static Result<std::vector<DeviceCandidate>> enumerate(Session *session = nullptr);
 
     static Result<std::unique_ptr<Device>> open(const DeviceOptions &options);
     ~Device();
@@ -56,7 +69,9 @@ public:
 private:
     Device() = default;
 
+    /* Opened through session_ when it is set, and given back to it (~Device). */
     UniqueFd fd_;
+    Session *session_ = nullptr;
     DeviceInfo info_;
 };
 

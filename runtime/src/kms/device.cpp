@@ -3,12 +3,15 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include <fcntl.h>
+#include <unistd.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
 #include <scanout/log.h>
+#include <scanout/session.h>
 
 #include "kms/drm_ptr.h"
 #include "kms/properties.h"
@@ -64,17 +67,48 @@ uint64_t cap(int fd, uint64_t which)
     return value;
 }
 
-Result<UniqueFd> openNode(const std::string &path)
+/* A node opened directly, or through a session and then closed through it. Move-only. */
+class NodeFd
 {
-    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
-    if (!fd.isValid())
+public:
+    NodeFd(int fd, Session *session) : fd_(fd), session_(session) {}
+    NodeFd(NodeFd &&other) noexcept : fd_(std::exchange(other.fd_, -1)), session_(other.session_) {}
+    NodeFd &operator=(NodeFd &&) = delete;
+    ~NodeFd()
+    {
+        if (fd_ < 0)
+            return;
+        if (session_)
+            session_->closeDevice(fd_);
+        else
+            ::close(fd_);
+    }
+
+    int get() const { return fd_; }
+    int release() { return std::exchange(fd_, -1); }
+
+private:
+    int fd_;
+    Session *session_;
+};
+
+Result<NodeFd> openNode(const std::string &path, Session *session)
+{
+    if (session) {
+        Result<int> fd = session->openDevice(path, O_RDWR);
+        if (!fd)
+            return fd.error();
+        return NodeFd(*fd, session);
+    }
+    int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0)
         return makeError(errno, "open %s", path.c_str());
-    return fd;
+    return NodeFd(fd, nullptr);
 }
 
 } /* namespace */
 
-Result<std::vector<DeviceCandidate>> Device::enumerate()
+Result<std::vector<DeviceCandidate>> Device::enumerate(Session *session)
 {
     DrmDevices devices;
     devices.count = drmGetDevices2(0, devices.list, 64);
@@ -89,7 +123,7 @@ Result<std::vector<DeviceCandidate>> Device::enumerate()
         DeviceCandidate c;
         c.path = dev.nodes[DRM_NODE_PRIMARY];
         c.busInfo = busInfo(dev);
-        Result<UniqueFd> fd = openNode(c.path);
+        Result<NodeFd> fd = openNode(c.path, session);
         if (fd) {
             c.driver = driverName(fd->get());
             c.kms = hasKms(fd->get());
@@ -109,7 +143,7 @@ Result<std::unique_ptr<Device>> Device::open(const DeviceOptions &options)
     if (!options.device.empty() && options.device.front() == '/') {
         path = options.device;
     } else {
-        Result<std::vector<DeviceCandidate>> candidates = enumerate();
+        Result<std::vector<DeviceCandidate>> candidates = enumerate(options.session);
         if (!candidates)
             return candidates.error();
         std::string seen;
@@ -132,10 +166,11 @@ Result<std::unique_ptr<Device>> Device::open(const DeviceOptions &options)
         }
     }
 
-    Result<UniqueFd> fd = openNode(path);
+    Result<NodeFd> fd = openNode(path, options.session);
     if (!fd)
         return fd.error();
-    device->fd_ = std::move(*fd);
+    device->fd_.reset(fd->release());
+    device->session_ = options.session;
     int dfd = device->fd_.get();
 
     DeviceInfo &info = device->info_;
@@ -164,7 +199,17 @@ Result<std::unique_ptr<Device>> Device::open(const DeviceOptions &options)
      * are not master now, someone else is, and drmSetMaster tells us
      * whether they still hold it.
      */
-    if (options.master) {
+    if (options.session) {
+        /* The session holds master while it is enabled and takes it back on enable. */
+        if (options.master && options.session->active() && !drmIsMaster(dfd) &&
+            drmSetMaster(dfd) < 0) {
+            int err = errno;
+            return makeError(err,
+                             "cannot become DRM master on %s through the %s session: another "
+                             "process (a compositor, an X server or another KMS app) holds it",
+                             path.c_str(), options.session->backend());
+        }
+    } else if (options.master) {
         if (!drmIsMaster(dfd) && drmSetMaster(dfd) < 0) {
             int err = errno;
             return makeError(err,
@@ -211,7 +256,11 @@ Result<std::unique_ptr<Device>> Device::open(const DeviceOptions &options)
     return device;
 }
 
-Device::~Device() = default;
+Device::~Device()
+{
+    if (session_ && fd_.isValid())
+        session_->closeDevice(fd_.release());
+}
 
 Result<Snapshot> Device::snapshot() const
 {
