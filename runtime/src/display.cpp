@@ -270,6 +270,7 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
     devOptions.device = options.device;
     devOptions.atomic = !options.legacy;
     devOptions.writeback = options.writeback;
+    devOptions.session = options.session;
     Result<std::unique_ptr<Device>> device = Device::open(devOptions);
     if (!device)
         return device.error();
@@ -485,7 +486,7 @@ Result<void> Display::Impl::start()
     if (modesetDone_)
         return makeError(EALREADY, "display on %s already started", connector_.name.c_str());
 
-    if (!vt_)
+    if (!vt_ && !options_.session)
         vt_ = VtGraphicsMode::enter();
 
     /*
@@ -1246,7 +1247,11 @@ Result<SharedBuffer> Display::allocateBuffer(uint32_t format, uint32_t width, ui
     if (!d.allocFd_.isValid()) {
         int fd = ::open(d.device_->path().c_str(), O_RDWR | O_CLOEXEC);
         if (fd < 0)
-            return makeError(errno, "open %s for buffer allocation", d.device_->path().c_str());
+            return makeError(errno, "open %s for buffer allocation%s", d.device_->path().c_str(),
+                             d.options_.session && errno == EACCES
+                                 ? " (a seat session opens the card once only; shared display "
+                                   "buffers need the node readable by the user)"
+                                 : "");
         d.allocFd_.reset(fd);
     }
 

@@ -14,6 +14,8 @@
 
 namespace scanout {
 
+class Session;
+
 struct DisplayOptions {
     /** Device path or driver name; empty for the first KMS-capable device. */
     std::string device;
@@ -51,6 +53,13 @@ struct DisplayOptions {
      * CRTC off and release the buffers; when it is back, modeset and go on.
      */
     bool hotplug = true;
+    /**
+     * Open the device through this session (seatd, logind, or the VT taken
+     * directly as root), which then owns the VT: the display leaves the
+     * console mode alone. The app calls suspend() and resume() from the
+     * session's callbacks. Null: open the device directly.
+     */
+    Session *session = nullptr;
 };
 
 /**

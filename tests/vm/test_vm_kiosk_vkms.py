@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""scanout-kiosk on vkms with vivid, in one boot; the kiosk's own screenshot
+action (S, through vkms's writeback connector) is the oracle.
+
+- camera: vivid's frames 1:1 on an overlay plane (export path) beside the UI;
+- camera hotplug: vivid unbound shows the placeholder, bound again brings
+  the live image back;
+- cursor: the pointer is on vkms's cursor plane, where the tablet put it;
+- rotation: with --rotate 90 (vkms 6.1 planes cannot turn: GL does it) a
+  click where the button is seen triggers it.
+"""
+
+import os
+import sys
+
+import camtest
+import kiosktest as kt
+import vmtest
+from kiosktest import KIOSK
+
+W, H = 1024, 768
+CAM_W, CAM_H = 640, 360
+UNBIND = "echo vivid.0 > /sys/bus/platform/drivers/vivid/unbind"
+BIND = "echo vivid.0 > /sys/bus/platform/drivers/vivid/bind"
+BASE = (f"{KIOSK} --device vkms --camera-size {CAM_W}x{CAM_H} --camera-format XR24 --fps 25 "
+        f"--session direct --shots $SCANOUT_VM_JOB")
+
+
+def shot(log, n):
+    """Guest lines: press S and wait for the n-th screenshot to be written."""
+    return f"""
+vm-input key s
+wait_log $SCANOUT_VM_JOB/{log}.log "screenshot $SCANOUT_VM_JOB/scanout-kiosk-{n}.png" 300
+"""
+
+
+def main():
+    name = "kiosk-vkms"
+    job = vmtest.job_dir(name)
+    beside = kt.layout(W, H)
+    area = beside["camera"]
+    cam = (area[0] + (area[2] - CAM_W) // 4 * 2, area[1] + (area[3] - CAM_H) // 2)
+    pointer = (700, 600)
+    rot = kt.layout(H, W)
+    rot_l = kt.to_physical(kt.centre(rot["switch-layout"]), 90, H, W)
+
+    script = kt.GUEST + f"""
+{camtest.VIVID} || exit 10
+echo "=== camera"
+{BASE} > $SCANOUT_VM_JOB/camera.log 2>&1 &
+pid=$!
+if wait_log $SCANOUT_VM_JOB/camera.log "scanout-kiosk: running:" 600; then
+    wait_log $SCANOUT_VM_JOB/camera.log "streaming, path"
+    vm-input move {pointer[0]} {pointer[1]} {W} {H}
+    sleep 2
+    {shot("camera", 1)}
+    {UNBIND}
+    wait_log $SCANOUT_VM_JOB/camera.log "showing the placeholder"
+    sleep 1
+    {shot("camera", 2)}
+    {BIND}
+    wait_log $SCANOUT_VM_JOB/camera.log "restarting the stream"
+    wait_log $SCANOUT_VM_JOB/camera.log "streaming, path export" 300
+    sleep 2
+    {shot("camera", 3)}
+    vm-input key esc
+fi
+wait $pid
+echo "camera exit $?"
+cat $SCANOUT_VM_JOB/camera.log
+echo "=== rotate"
+{BASE} --no-camera --rotate 90 > $SCANOUT_VM_JOB/rotate.log 2>&1 &
+pid=$!
+if wait_log $SCANOUT_VM_JOB/rotate.log "scanout-kiosk: running:" 600; then
+    {shot("rotate", 4)}
+    vm-input click {rot_l[0]} {rot_l[1]} {W} {H}
+    wait_log $SCANOUT_VM_JOB/rotate.log "action switch-layout (click"
+    vm-input key esc
+fi
+wait $pid
+echo "rotate exit $?"
+cat $SCANOUT_VM_JOB/rotate.log
+"""
+    result = vmtest.boot(name, script, modprobe=(), vkms=True, timeout=600, input=True,
+                         udev=True)
+    checks = vmtest.Checks(name)
+    if not checks.check(result.status == 0, f"guest script ran (status {result.status})"):
+        return checks.finish()
+    out = result.output
+    camera = camtest.section(out, "camera")
+    checks.check("camera exit 0" in camera, "camera: the kiosk exits 0")
+    checks.check("streaming, path export" in camera,
+                 "camera: vivid's frames go 1:1 onto a plane (export path)")
+    checks.check("cursor plane" in camera, "cursor: on vkms's cursor plane")
+
+    def png(n):
+        path = os.path.join(job, f"scanout-kiosk-{n}.png")
+        if not checks.check(os.path.exists(path), f"screenshot {n} written"):
+            return None
+        return vmtest.read_png(path)
+
+    live = png(1)
+    if live:
+        for i, colour in enumerate(camtest.BARS):
+            kt.check_colour(checks, live, (cam[0] + CAM_W * (2 * i + 1) // 16, cam[1] + CAM_H - 20),
+                            colour, f"live: vivid bar {i}")
+        kt.check_colour(checks, live, kt.centre(beside["toggle-camera"]),
+                        kt.BUTTONS["toggle-camera"], "live: GL UI beside the camera")
+        # The arrow's hot spot is its black tip; one pixel in is white.
+        kt.check_colour(checks, live, (pointer[0], pointer[1] + 1), (0, 0, 0), "cursor: edge")
+        kt.check_colour(checks, live, (pointer[0] + 1, pointer[1] + 3), (255, 255, 255),
+                        "cursor: fill")
+    checks.check("camera lost" in camera and "showing the placeholder" in camera,
+                 "camera hotplug: the unbind is noticed")
+    lost = png(2)
+    if lost:
+        kt.check_colour(checks, lost, (cam[0] + 8, cam[1] + CAM_H - 8), kt.PLACEHOLDER,
+                        "camera hotplug: the placeholder replaces the camera")
+    checks.check("restarting the stream" in camera, "camera hotplug: the rebind is noticed")
+    back = png(3)
+    if back:
+        for i, colour in enumerate(camtest.BARS):
+            kt.check_colour(checks, back, (cam[0] + CAM_W * (2 * i + 1) // 16, cam[1] + CAM_H - 20),
+                            colour, f"camera back: vivid bar {i}")
+    kt.summary(checks, camera, "camera")
+
+    rotate = camtest.section(out, "rotate")
+    checks.check("rotation 90 by GL" in rotate, "rotate: vkms 6.1's planes cannot turn, GL does")
+    checks.check("action switch-layout (click" in rotate,
+                 f"rotate: a click at {rot_l}, where the layout button is seen, triggers it")
+    turned = png(4)
+    if turned:
+        for action in kt.ORDER:
+            p = kt.to_physical(kt.centre(rot[action]), 90, H, W)
+            kt.check_colour(checks, turned, p, kt.BUTTONS[action], f"rotate: {action} button")
+    return checks.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
