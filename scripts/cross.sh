@@ -35,7 +35,7 @@ timed() {
 # Debian packages unpacked (not installed) into a directory, with the
 # dependencies apt resolves for that architecture. apt runs on private
 # lists and an empty dpkg status, so the host's package state is untouched.
-armhf_sysroot_packages="libc6-dev libstdc++6 libgcc-s1 libdrm-dev libgbm-dev libegl-dev libgles-dev libinih-dev libpng-dev"
+armhf_sysroot_packages="libc6-dev libstdc++6 libgcc-s1 libdrm-dev libgbm-dev libegl-dev libgles-dev libinih-dev libpng-dev libinput-dev libudev-dev libxkbcommon-dev"
 make_sysroot() {
     arch=$1 dir=$2
     stamp="$dir/.scanout-sysroot"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages a task needs, skipping those already installed.
-#   scripts/deps.sh build   compiler, CMake and the runtime's -dev packages
+#   scripts/deps.sh build   compiler, CMake, the runtime's and the drivers' -dev packages
 #   scripts/deps.sh vm      QEMU, Debian's kernel, busybox and Mesa for the test VM, and
 #                           what building vkms for that kernel takes
 #   scripts/deps.sh bench   the peer tools the benchmarks run (kmscube; GStreamer's
@@ -17,7 +17,8 @@ packages=
 vm=
 for group in "$@"; do
     case "$group" in
-    build) packages="$packages g++ make cmake pkg-config python3 libdrm-dev libgbm-dev libegl-dev libgles-dev libpng-dev libinih-dev libudev-dev libseat-dev" ;;
+    build) packages="$packages g++ make cmake pkg-config python3 libdrm-dev libgbm-dev libegl-dev libgles-dev libpng-dev libinih-dev"
+        packages="$packages libinput-dev libudev-dev libxkbcommon-dev xkb-data libseat-dev" ;;
     vm)
         packages="$packages qemu-system-x86 linux-image-amd64 busybox-static libgl1-mesa-dri libegl-mesa0 libdrm-tests"
         packages="$packages gcc make xz-utils python3 seatd"
@@ -26,7 +27,8 @@ for group in "$@"; do
     bench) packages="$packages kmscube gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;
     cross) packages="$packages crossbuild-essential-arm64 crossbuild-essential-armhf qemu-user-static
         libdrm-dev:arm64 libgbm-dev:arm64 libegl-dev:arm64 libgles-dev:arm64 libinih-dev:arm64
-        libpng-dev:arm64 libudev-dev:arm64 qemu-system-arm libgl1-mesa-dri:arm64 libegl-mesa0:arm64" ;;
+        libpng-dev:arm64 libinput-dev:arm64 libudev-dev:arm64 libxkbcommon-dev:arm64
+        qemu-system-arm libgl1-mesa-dri:arm64 libegl-mesa0:arm64" ;;
     *) echo "deps.sh: unknown group '$group' (build, vm, bench, cross)" >&2; exit 2 ;;
     esac
 done

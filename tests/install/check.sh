@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the build tree into a scratch prefix, then checks what a user gets:
-# the apps, the headers (free of libdrm/GBM/EGL includes), find_package(scanout)
-# with scanout::runtime, and pkg-config.
+# the apps, the headers (free of libdrm/GBM/EGL, and libinput/xkbcommon, includes),
+# find_package(scanout) with scanout::runtime and scanout::input, and pkg-config.
 #   check.sh BUILD_DIR SOURCE_DIR
 set -eu
 build=$1
@@ -19,6 +19,11 @@ libdir=$(ls -d "$work"/prefix/lib* | head -1)
 
 if grep -nE '#include *<(xf86drm|xf86drmMode|drm|drm_fourcc|gbm|EGL/|GLES)' "$work"/prefix/include/scanout/*.h; then
     echo "FAIL: a public header includes libdrm, GBM or EGL"
+    exit 1
+fi
+[ -e "$work/prefix/include/scanout/input/input.h" ] || { echo "FAIL: scanout/input/input.h not installed"; exit 1; }
+if grep -nE '#include *<(libinput|libudev|xkbcommon/)' "$work"/prefix/include/scanout/input/*.h; then
+    echo "FAIL: a public input header includes libinput, libudev or xkbcommon"
     exit 1
 fi
 
