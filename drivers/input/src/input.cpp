@@ -100,6 +100,20 @@ std::string capabilityList(const DeviceEvent &d)
     return caps.empty() ? "nothing scanout reports" : caps;
 }
 
+/*
+ * A device that would not open. libinput opens the node udev names, which
+ * is not the path given when that was a symlink (/dev/input/by-path/...).
+ */
+Error openError(const std::string &path, const std::string &opened, int err)
+{
+    std::string what = "input device " + path;
+    if (opened != path)
+        what += " (" + opened + ")";
+    if (err == EACCES || err == EPERM)
+        what += ", which needs root or the input group";
+    return Error(err, what);
+}
+
 /* One translated event, handed to the app after libinput's event is destroyed. */
 using Delivery =
     std::variant<std::monostate, KeyEvent, PointerEvent, TouchEvent, SwitchEvent, DeviceEvent>;
@@ -137,6 +151,8 @@ public:
     /* The opener's last failure, for the error message of the call that caused it. */
     std::string lastOpenPath;
     int lastOpenErrno = 0;
+
+    bool seatChecked = false;
 
     /* False once destroyed: checked after every handler, and by posted work. */
     std::shared_ptr<bool> alive = std::make_shared<bool>(true);
@@ -243,6 +259,18 @@ void Input::Impl::drain()
         deliver(delivery);
         if (!*stillAlive)
             return;
+    }
+    /* Once, after the seat's first devices came in: an empty seat is often a permission problem. */
+    if (udev && !seatChecked && !suspended) {
+        seatChecked = true;
+        if (!devices.empty())
+            return;
+        if (lastOpenErrno)
+            LOG_WARN("input: no input device on %s could be opened (%s: %s); the user needs "
+                     "root or the input group",
+                     what().c_str(), lastOpenPath.c_str(), strerror(lastOpenErrno));
+        else
+            LOG_INFO("input: no input devices on %s yet", what().c_str());
     }
 }
 
@@ -588,8 +616,8 @@ Result<std::unique_ptr<Input>> Input::create(EventLoop &loop, const InputOptions
             impl.lastOpenErrno = 0;
             if (libinput_path_add_device(impl.li, path.c_str()))
                 continue;
-            if (impl.lastOpenErrno && impl.lastOpenPath == path)
-                return makeError(impl.lastOpenErrno, "input device %s", path.c_str());
+            if (impl.lastOpenErrno)
+                return openError(path, impl.lastOpenPath, impl.lastOpenErrno);
             return makeError(ENODEV,
                              "input device %s: libinput does not take it (not an event device, "
                              "or one udev does not know)",
