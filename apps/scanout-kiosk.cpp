@@ -25,6 +25,7 @@
 #include <scanout/hotplug.h>
 #include <scanout/input/input.h>
 #include <scanout/log.h>
+#include <scanout/select.h>
 #include <scanout/session.h>
 #include <scanout/v4l2/camera_view.h>
 #include <scanout/v4l2/formats.h>
@@ -193,16 +194,28 @@ int Kiosk::run()
     } else if (r < 0) {
         std::printf("%s: no display connected; waiting for one\n", kProg);
         std::fflush(stdout);
+        auto tryDisplay = [this] {
+            if (!display_ && startDisplay() == 0)
+                loop_.exit(0);
+        };
         auto monitor = scanout::HotplugMonitor::create(
-            loop_, {"drm"}, [this](const scanout::HotplugEvent &event) {
-                if (event.action == "change" && !display_ && startDisplay() == 0)
-                    loop_.exit(0);
+            loop_, {"drm"}, [tryDisplay](const scanout::HotplugEvent &event) {
+                if (event.action == "change")
+                    tryDisplay();
             });
         if (!monitor) {
             std::fprintf(stderr, "%s: %s\n", kProg, monitor.error().describe().c_str());
             return 1;
         }
-        if (loop_.run() != 0 || !display_)
+        /* Some drivers change a connector's status with no uevent: look once a second too. */
+        auto timer = loop_.addTimer(1000000000u, 1000000000u, tryDisplay);
+        if (!timer) {
+            std::fprintf(stderr, "%s: %s\n", kProg, timer.error().describe().c_str());
+            return 1;
+        }
+        int waited = loop_.run();
+        loop_.remove(*timer);
+        if (waited != 0 || !display_)
             return 1;
     }
     scanout::Display &d = *display_;
@@ -312,8 +325,7 @@ int Kiosk::run()
                      hotplug.error().describe().c_str());
 
     /* A status strip that changes once a second at most: an idle kiosk draws nothing. */
-    if (auto timer = loop_.addTimer(1000000000u, 1000000000u, [this] { updateStatus(); });
-        !timer) {
+    if (auto timer = loop_.addTimer(1000000000u, 1000000000u, [this] { updateStatus(); }); !timer) {
         std::fprintf(stderr, "%s: %s\n", kProg, timer.error().describe().c_str());
         return 1;
     }
@@ -345,8 +357,12 @@ int Kiosk::run()
     std::fflush(stdout);
 
     int status = loop_.run();
-    if (camera_)
+    if (camera_) {
         camera_->stop();
+        scanout::v4l2::CameraStats s = camera_->stats();
+        cameraDisplayed_ += s.displayed;
+        cameraDropped_ += s.dropped;
+    }
     double cpu = scanout::apps::cpuSeconds() - cpuStart;
     double seconds = (scanout::apps::monotonicNs() - startNs) / 1e9;
     scanout::DisplayStats ds = d.stats();
@@ -460,9 +476,9 @@ void Kiosk::startCamera()
             return;
         }
         std::printf("%s: camera %s streaming, path %s, at %d,%d %ux%u\n", kProg,
-                    camera_->camera().path().c_str(), cameraPath_.c_str(),
-                    camera_->destination().x, camera_->destination().y,
-                    camera_->destination().width, camera_->destination().height);
+                    camera_->camera().path().c_str(), cameraPath_.c_str(), camera_->destination().x,
+                    camera_->destination().y, camera_->destination().width,
+                    camera_->destination().height);
         std::fflush(stdout);
     }
     redraw(0);
@@ -633,8 +649,8 @@ void Kiosk::updateStatus()
         displayed += s.displayed;
         dropped += s.dropped;
     }
-    double fps = lastStatusNs_ ? (displayed - lastStatusDisplayed_) * 1e9 / (now - lastStatusNs_)
-                               : 0.0;
+    double fps =
+        lastStatusNs_ ? (displayed - lastStatusDisplayed_) * 1e9 / (now - lastStatusNs_) : 0.0;
     lastStatusDisplayed_ = displayed;
     lastStatusNs_ = now;
     scanout::kiosk::UiState next = state_;

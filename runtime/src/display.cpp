@@ -97,6 +97,8 @@ public:
     /* Turns the CRTC off and gives every buffer on it back (connector gone). */
     void disableOutput();
     void onHotplug(const HotplugEvent &event);
+    /* Follows our connector's status: \a probe asks the driver, else its last known state. */
+    void checkConnector(bool probe);
     Result<void> setCursor(const uint32_t *argb, uint32_t width, uint32_t height, uint32_t hotX,
                            uint32_t hotY);
     /* Without a session to say when master is back, asks for it now and then. */
@@ -237,6 +239,7 @@ public:
     dev_t devnum_ = 0;
     std::unique_ptr<HotplugMonitor> hotplug_;
     std::optional<EventLoop::Id> masterTimer_;
+    std::optional<EventLoop::Id> connectorTimer_;
     std::function<void(bool)> connectorCallback_;
 
     /* The pointer: on the cursor plane (planeId set), or drawn by GL. */
@@ -375,8 +378,18 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
         if (monitor)
             hotplug_ = std::move(*monitor);
         else
-            LOG_WARN("%s: connector hotplug not followed: %s", connector_.name.c_str(),
+            LOG_WARN("%s: connector hotplug events not followed: %s", connector_.name.c_str(),
                      monitor.error().describe().c_str());
+        /*
+         * Drivers without hotplug polling (virtio-gpu, vkms) change a forced
+         * connector's status with no uevent: read the cached status (no probe)
+         * once a second too.
+         */
+        Result<EventLoop::Id> timer =
+            loop_.addTimer(1000000000u, 1000000000u, [this] { checkConnector(false); });
+        if (!timer)
+            return timer.error();
+        connectorTimer_ = *timer;
     }
 
     if (options.handleSignals) {
@@ -653,9 +666,16 @@ void Display::Impl::onHotplug(const HotplugEvent &event)
     }
     if (event.action != "change")
         return;
-
     /* A change event may be about any connector: probe ours. */
-    drmModeConnector *c = drmModeGetConnector(device_->fd(), connector_.id);
+    checkConnector(true);
+}
+
+void Display::Impl::checkConnector(bool probe)
+{
+    if (!modesetDone_ || failure_)
+        return;
+    drmModeConnector *c = probe ? drmModeGetConnector(device_->fd(), connector_.id)
+                                : drmModeGetConnectorCurrent(device_->fd(), connector_.id);
     bool connected = c && c->connection == DRM_MODE_CONNECTED;
     bool modeOffered = false;
     for (int i = 0; connected && i < c->count_modes; i++)
@@ -1120,6 +1140,8 @@ Display::Impl::~Impl()
         loop_.remove(*retryTimer_);
     if (masterTimer_)
         loop_.remove(*masterTimer_);
+    if (connectorTimer_)
+        loop_.remove(*connectorTimer_);
     hotplug_.reset();
     connectorCallback_ = nullptr;
     if (drmSource_)

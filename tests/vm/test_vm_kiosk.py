@@ -60,7 +60,7 @@ def main():
 
     script = kt.GUEST + f"""
 {camtest.VIVID} || exit 10
-scanout-info --json > $SCANOUT_VM_JOB/info-before.json
+{vmtest.INFO} --json > $SCANOUT_VM_JOB/info-before.json
 echo "tty before $(kd_mode /dev/tty1)"
 {run("keys", "--no-camera", f'''
 echo "tty during $(kd_mode /dev/tty1)"
@@ -78,6 +78,8 @@ vm-input click {cam_c[0]} {cam_c[1]} {W} {H}
 wait_log $SCANOUT_VM_JOB/keys.log "streaming, path" 600
 sleep 3
 vm-shot camera
+vm-input key c
+wait_log $SCANOUT_VM_JOB/keys.log "action toggle-camera (key c)"
 echo off > {STATUS}
 wait_log $SCANOUT_VM_JOB/keys.log "display disconnected"
 sleep 1
@@ -90,7 +92,7 @@ echo detect > {STATUS}
 vm-input key esc
 ''')}
 echo "tty after $(kd_mode /dev/tty1)"
-scanout-info --json > $SCANOUT_VM_JOB/info-after.json
+{vmtest.INFO} --json > $SCANOUT_VM_JOB/info-after.json
 {run("rotate", "--no-camera --rotate 90", f'''
 sleep 0.5
 vm-shot rotated
@@ -112,7 +114,7 @@ echo detect > {STATUS}
 cat $SCANOUT_VM_JOB/wait.log
 {run("idle", "--no-camera --timeout 4", "")}
 echo "=== seat"
-vm-as-user {KIOSK} --mode {W}x{H} --no-camera --session seat --timeout 60 \
+vm-as-user --seat {KIOSK} --mode {W}x{H} --no-camera --session seat --timeout 60 \
     > $SCANOUT_VM_JOB/seat.log 2>&1 &
 pid=$!
 if wait_log $SCANOUT_VM_JOB/seat.log "scanout-kiosk: running:" 600; then
@@ -140,9 +142,9 @@ cat $SCANOUT_VM_JOB/seat.log
     checks.check("action switch-layout (key L)" in keys or "action switch-layout (key l)" in keys,
                  "keys: L is logged as switch-layout")
     checks.check("no button" in keys, "clicks: a click outside any button is logged as no button")
-    checks.check(keys.count("action ") == 4,
+    checks.check(keys.count("action ") == 5,
                  f"clicks: the click outside triggered nothing ({keys.count('action ')} actions: "
-                 "key L, two clicks, Esc)")
+                 "key L, two clicks, key C, Esc)")
     checks.check("action toggle-camera (click" in keys, "clicks: the camera button's centre "
                  "toggles the camera")
     shots = result.shots
