@@ -221,6 +221,19 @@ if [ -n "@VKMS@" ]; then
         sleep 0.05
     done
 fi
+if [ -n "@UDEV@" ]; then
+    # systemd's tools do nothing in a chroot (PID 1's root differs from
+    # theirs); this chroot is the guest's whole system, so let them act.
+    export SYSTEMD_IGNORE_CHROOT=1
+    read -r t0 _ < /proc/uptime
+    [ -x /lib/systemd/systemd-udevd ] || fail "/lib/systemd/systemd-udevd missing (install udev: scripts/deps.sh vm)"
+    /lib/systemd/systemd-udevd --daemon || fail "systemd-udevd --daemon failed"
+    udevadm control --ping --timeout=20 || fail "systemd-udevd did not answer 'udevadm control --ping' within 20 s"
+    udevadm trigger --action=add @UDEV_SUBSYSTEMS@ || fail "udevadm trigger --action=add @UDEV_SUBSYSTEMS@ failed"
+    udevadm settle --timeout=60 || fail "udevadm settle: events still queued after 60 s"
+    read -r t1 _ < /proc/uptime
+    echo "scanout-vm: udev ready in $(echo "$t0 $t1" | awk '{printf "%.2f", $2 - $1}') s" >&2
+fi
 export SCANOUT_VM_JOB="$job"
 export PATH=@GUEST_BIN@:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp
@@ -712,7 +725,14 @@ def _set_pdeathsig():
         pass
 
 
-def _write_guest_run(jobdir, command, modprobe, cwd, vkms=False, arch="x86_64"):
+# Subsystems udev=True replays "add" events for (udevadm trigger): those the
+# tests open devices of.  Not all of them: that would also load a module for
+# every PCI and platform device, which costs seconds under TCG.
+UDEV_SUBSYSTEMS = ("input", "drm", "video4linux")
+
+
+def _write_guest_run(jobdir, command, modprobe, cwd, vkms=False, arch="x86_64",
+                     udev=False):
     q = shlex.quote
     foreign = ARCHES[arch].foreign
     # A foreign guest loads virtio_gpu from the initramfs: only wait for it.
@@ -725,6 +745,9 @@ def _write_guest_run(jobdir, command, modprobe, cwd, vkms=False, arch="x86_64"):
             .replace("@VKMS@", "1" if vkms else "")
             .replace("@VKMS_DEPENDS@", " ".join(_vkms.DEPENDS))
             .replace("@VKMS_PARAMS@", " ".join(_vkms.PARAMS))
+            .replace("@UDEV@", "1" if udev else "")
+            .replace("@UDEV_SUBSYSTEMS@",
+                     " ".join(f"--subsystem-match={s}" for s in UDEV_SUBSYSTEMS))
             .replace("@GUEST_BIN@", q(guest_bin))
             .replace("@CWD@", q(cwd))
             .replace("@COMMAND@", q(command)))
@@ -853,7 +876,7 @@ def _handle_input(jobdir, qmp_path, state):
 
 def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
         append="", kernel=None, cache_dir=None, memory=2048, smp=2, vkms=False,
-        arch="x86_64", input=False):
+        arch="x86_64", input=False, udev=False):
     """Boot a VM, run `command` (a shell string, via sh -c) and power off.
 
     With `vkms`, the vkms module (built out of tree, see vkms.py) is loaded
@@ -862,7 +885,9 @@ def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
 
     With `input`, the VM has a virtio keyboard and tablet (virtio_input and
     evdev are loaded) that the guest drives with vm-input (guest/vm-input)
-    through QMP.
+    through QMP.  With `udev`, systemd-udevd runs in the guest, started
+    after the modules are loaded; "add" events are replayed for
+    UDEV_SUBSYSTEMS and the command starts once udev has settled.
 
     Raises VMError if the VM cannot even be started (missing kernel, busybox,
     module, bad job dir); problems after QEMU started are reported in the
@@ -885,10 +910,12 @@ def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
     spec = ARCHES[arch]
     if spec.foreign:
         modprobe = ()  # the guest tree has no modules for this kernel
-        if input:
-            raise VMError(f"input is for the x86_64 VM only, not for {arch}")
+        if input or udev:
+            raise VMError(f"input and udev are for the x86_64 VM only, not for {arch}")
     if input:
         modprobe += tuple(m for m in ("virtio_input", "evdev") if m not in modprobe)
+    if udev and not os.path.exists("/lib/systemd/systemd-udevd"):
+        raise VMError("/lib/systemd/systemd-udevd not found (install udev: scripts/deps.sh vm)")
     kernel = kernel or default_kernel(arch)
     if not os.path.exists(kernel):
         raise VMError(f"kernel {kernel} does not exist")
@@ -904,7 +931,7 @@ def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
             shutil.copyfile(_vkms.module(kver, cache_dir), os.path.join(jobdir, "vkms.ko"))
         except _vkms.VkmsError as e:
             raise VMError(f"vkms: {e}")
-    _write_guest_run(jobdir, command, modprobe, cwd, vkms, arch)
+    _write_guest_run(jobdir, command, modprobe, cwd, vkms, arch, udev)
     qemu = shutil.which(spec.qemu)
     if not qemu:
         raise VMError(f"{spec.qemu} not found (install "
@@ -1048,6 +1075,9 @@ def main(argv=None):
     ap.add_argument("--input", action="store_true",
                     help="add a virtio keyboard and tablet, driven from the guest "
                     "with vm-input (through QMP)")
+    ap.add_argument("--udev", action="store_true",
+                    help="run systemd-udevd in the guest (devices of the input, drm "
+                    "and video4linux subsystems initialized before COMMAND)")
     ap.add_argument("--append", default="", help="extra kernel command line")
     ap.add_argument("--kernel", help="kernel image (default: newest "
                     "/boot/vmlinuz-*-amd64, or build/vm-arm64/boot/vmlinuz-*-arm64)")
@@ -1078,7 +1108,7 @@ def main(argv=None):
     try:
         res = run(command, jobdir=jobdir, modprobe=modprobe, timeout=args.timeout,
                   cwd=args.cwd, append=args.append, kernel=args.kernel,
-                  vkms=args.vkms, arch=args.arch, input=args.input)
+                  vkms=args.vkms, arch=args.arch, input=args.input, udev=args.udev)
     except VMError as e:
         print(f"vm.py: VM failed to start: {e}", file=sys.stderr)
         return 125
