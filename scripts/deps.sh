@@ -21,7 +21,7 @@ for group in "$@"; do
     build) packages="$packages g++ make cmake pkg-config python3 libdrm-dev libgbm-dev libegl-dev libgles-dev libpng-dev libinih-dev" ;;
     vm)
         packages="$packages qemu-system-x86 linux-image-amd64 busybox-static libgl1-mesa-dri libegl-mesa0 libdrm-tests"
-        packages="$packages udev seatd"
+        packages="$packages udev seatd libinput10 libseat1"
         packages="$packages gcc make xz-utils python3"
         vm=1
         ;;
