@@ -1,8 +1,9 @@
 #!/bin/sh
 # Install the Debian packages a task needs, skipping those already installed.
 #   scripts/deps.sh build   compiler, CMake, the runtime's and the drivers' -dev packages
-#   scripts/deps.sh vm      QEMU, Debian's kernel, busybox and Mesa for the test VM, and
-#                           what building vkms for that kernel takes
+#   scripts/deps.sh vm      QEMU, Debian's kernel, busybox and Mesa for the test VM, udev
+#                           and seatd for its input and seat tests, and what building
+#                           vkms for that kernel takes
 #   scripts/deps.sh bench   the peer tools the benchmarks run (kmscube; GStreamer's
 #                           v4l2src and kmssink with gst-launch-1.0)
 #   scripts/deps.sh cross   cross compilers for arm64 and armhf, the arm64 -dev
@@ -21,7 +22,8 @@ for group in "$@"; do
         packages="$packages libinput-dev libudev-dev libxkbcommon-dev xkb-data libseat-dev" ;;
     vm)
         packages="$packages qemu-system-x86 linux-image-amd64 busybox-static libgl1-mesa-dri libegl-mesa0 libdrm-tests"
-        packages="$packages gcc make xz-utils python3 seatd"
+        packages="$packages udev seatd libinput10 libseat1"
+        packages="$packages gcc make xz-utils python3"
         vm=1
         ;;
     bench) packages="$packages kmscube gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;

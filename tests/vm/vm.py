@@ -7,7 +7,8 @@ the host's binaries and libraries (Mesa, python3, the freshly built scanout
 tree).  A second, writable 9p export carries the job directory, mounted in the
 guest at the same absolute path as on the host.
 
-Python API:  run(), Result, read_ppm(), write_png(), pixel()
+Python API:  run(), Result, read_ppm(), write_png(), pixel(),
+             input_events(), tablet_value(), tablet_pixel()
 CLI:         python3 tests/vm/vm.py [options] -- COMMAND...
 
 Only the standard library is used.
@@ -19,6 +20,7 @@ import glob
 import gzip
 import hashlib
 import io
+import json
 import lzma
 import os
 import re
@@ -218,6 +220,19 @@ if [ -n "@VKMS@" ]; then
         [ $n -gt 400 ] && fail "no new /dev/dri/card* within 20 s after insmod vkms.ko"
         sleep 0.05
     done
+fi
+if [ -n "@UDEV@" ]; then
+    # systemd's tools do nothing in a chroot (PID 1's root differs from
+    # theirs); this chroot is the guest's whole system, so let them act.
+    export SYSTEMD_IGNORE_CHROOT=1
+    read -r t0 _ < /proc/uptime
+    [ -x /lib/systemd/systemd-udevd ] || fail "/lib/systemd/systemd-udevd missing (install udev: scripts/deps.sh vm)"
+    /lib/systemd/systemd-udevd --daemon || fail "systemd-udevd --daemon failed"
+    udevadm control --ping --timeout=20 || fail "systemd-udevd did not answer 'udevadm control --ping' within 20 s"
+    udevadm trigger --action=add @UDEV_SUBSYSTEMS@ || fail "udevadm trigger --action=add @UDEV_SUBSYSTEMS@ failed"
+    udevadm settle --timeout=60 || fail "udevadm settle: events still queued after 60 s"
+    read -r t1 _ < /proc/uptime
+    echo "scanout-vm: udev ready in $(echo "$t0 $t1" | awk '{printf "%.2f", $2 - $1}') s" >&2
 fi
 export SCANOUT_VM_JOB="$job"
 export PATH=@GUEST_BIN@:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -533,10 +548,159 @@ class _Monitor:
         self.sock.close()
 
 
+class _Qmp:
+    """QMP (the JSON monitor) over a unix socket: one JSON object per line;
+    after the greeting, qmp_capabilities leaves negotiation mode, then each
+    command gets a "return" or an "error".  Asynchronous events (objects with
+    "event") may arrive in between and are skipped."""
+
+    def __init__(self, path, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(path)
+                break
+            except OSError as e:
+                self.sock.close()
+                if time.monotonic() > deadline:
+                    raise VMError(f"cannot connect to QEMU QMP socket {path}: {e}")
+                time.sleep(0.05)
+        self.buf = b""
+        greeting = self._message(timeout)
+        if "QMP" not in greeting:
+            raise VMError(f"unexpected QMP greeting: {greeting}")
+        self.execute("qmp_capabilities")
+
+    def _message(self, timeout):
+        self.sock.settimeout(timeout)
+        while b"\n" not in self.buf:
+            try:
+                chunk = self.sock.recv(65536)
+            except socket.timeout:
+                raise VMError(f"QEMU QMP did not answer within {timeout} s")
+            if not chunk:
+                raise VMError("QEMU QMP closed the connection")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        try:
+            return json.loads(line)
+        except ValueError:
+            raise VMError(f"QEMU QMP sent something that is not JSON: {line[:200]!r}")
+
+    def execute(self, command, arguments=None, timeout=30.0):
+        msg = {"execute": command}
+        if arguments is not None:
+            msg["arguments"] = arguments
+        self.sock.sendall(json.dumps(msg).encode() + b"\n")
+        while True:
+            reply = self._message(timeout)
+            if "return" in reply:
+                return reply["return"]
+            if "error" in reply:
+                err = reply["error"]
+                raise VMError(f"QMP {command}: {err.get('desc', err)}")
+
+    def close(self):
+        self.sock.close()
+
+
+# ---------------------------------------------------------------------------
+# Input (see guest/vm-input)
+
+# QEMU ids of the devices input=True adds.  Events are sent "to" the display
+# (QMP input-send-event's device is a display device), and the keyboard and
+# tablet are bound to that display, so they win over the PC's PS/2 keyboard
+# and mouse, which exist even with -nodefaults and are not bound.
+DISPLAY_ID = "video0"
+KEYBOARD_ID = "kbd0"
+TABLET_ID = "tablet0"
+# The axis range QEMU's virtio tablet reports (QEMU's INPUT_EVENT_ABS_MIN/MAX);
+# QMP "abs" values are passed through unscaled.
+TABLET_ABS_MIN = 0
+TABLET_ABS_MAX = 0x7fff
+BUTTONS = ("left", "right", "middle", "side", "extra")
+_KEY_RE = re.compile(r"^[a-z0-9_]+$")
+
+
+def tablet_value(pos, size, lo=TABLET_ABS_MIN, hi=TABLET_ABS_MAX):
+    """Tablet axis value for physical pixel `pos` of an axis `size` pixels long.
+
+    libinput maps a value v to (v - lo) * size / (hi - lo + 1) (its
+    get_absolute_x/y_transformed).  The smallest v whose image is at least
+    `pos` is ceil((pos * (hi - lo + 1)) / size) + lo, and its image lies in
+    [pos, pos + size / (hi - lo + 1)): under 0.04 px above pos for a 1280
+    pixel axis, so both rounding and truncating give back pos."""
+    span = hi - lo + 1
+    if not 0 < size <= span:
+        raise ValueError(f"axis size {size} outside 1..{span}")
+    if not 0 <= pos < size:
+        raise ValueError(f"position {pos} outside 0..{size - 1}")
+    return lo + -(-pos * span // size)
+
+
+def tablet_pixel(value, size, lo=TABLET_ABS_MIN, hi=TABLET_ABS_MAX):
+    """libinput's transform of a tablet axis value onto `size` pixels (a float)."""
+    return (value - lo) * size / (hi - lo + 1)
+
+
+def _int_arg(text, what):
+    if not re.fullmatch(r"[0-9]+", text):
+        raise ValueError(f"{what} must be a non-negative integer, not {text!r}")
+    return int(text)
+
+
+def input_events(args):
+    """The QMP input-send-event batches for one vm-input command line (a list
+    of words, e.g. ["click", "100", "200", "640", "480"]).  Each batch is sent
+    by its own input-send-event, which QEMU ends with a sync (SYN_REPORT in
+    the guest).  Raises ValueError for a bad command."""
+    if not args:
+        raise ValueError("no action (key, move, click, button)")
+    action, rest = args[0], args[1:]
+
+    def key(name, down):
+        return {"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": name}}}
+
+    def btn(name, down):
+        return {"type": "btn", "data": {"down": down, "button": name}}
+
+    def move(words):
+        x, y, w, h = (_int_arg(v, n) for v, n in zip(words, ("X", "Y", "W", "H")))
+        return [{"type": "abs", "data": {"axis": "x", "value": tablet_value(x, w)}},
+                {"type": "abs", "data": {"axis": "y", "value": tablet_value(y, h)}}]
+
+    if action == "key":
+        if not rest:
+            raise ValueError("key needs at least one key name")
+        for name in rest:
+            if not _KEY_RE.match(name):
+                raise ValueError(f"bad key name {name!r} (QEMU QKeyCode names: esc, f1, a, 1, spc, ret...)")
+        return ([[key(n, True)] for n in rest] +
+                [[key(n, False)] for n in reversed(rest)])
+    if action == "move":
+        if len(rest) != 4:
+            raise ValueError("move needs X Y W H")
+        return [move(rest)]
+    if action == "click":
+        if len(rest) not in (4, 5):
+            raise ValueError("click needs X Y W H [BUTTON]")
+        button = rest[4] if len(rest) == 5 else "left"
+        if button not in BUTTONS:
+            raise ValueError(f"bad button {button!r} (one of {', '.join(BUTTONS)})")
+        return [move(rest[:4]), [btn(button, True)], [btn(button, False)]]
+    if action == "button":
+        if len(rest) != 2 or rest[0] not in BUTTONS or rest[1] not in ("down", "up"):
+            raise ValueError(f"button needs BUTTON down|up (BUTTON one of {', '.join(BUTTONS)})")
+        return [[btn(rest[0], rest[1] == "down")]]
+    raise ValueError(f"unknown action {action!r} (key, move, click, button)")
+
+
 # ---------------------------------------------------------------------------
 # Running
 
 _SHOT_RE = re.compile(r"^shot-([A-Za-z0-9_][A-Za-z0-9_.-]*)\.req$")
+_INPUT_RE = re.compile(r"^input-([A-Za-z0-9_][A-Za-z0-9_.-]*)\.req$")
 # Files from a previous run in a reused job dir that would confuse this one.
 _STALE = ("status", "output.log", "serial.log", "qemu.log", "started",
           "setup-error", "guest-run.sh", "qemu-cmd", "vkms.ko")
@@ -544,7 +708,7 @@ _STALE = ("status", "output.log", "serial.log", "qemu.log", "started",
 
 def _clean_jobdir(jobdir):
     for name in os.listdir(jobdir):
-        if (name in _STALE or name.startswith("shot-") or
+        if (name in _STALE or name.startswith(("shot-", "input-")) or
                 name.endswith((".ppm", ".png"))):
             try:
                 os.unlink(os.path.join(jobdir, name))
@@ -561,7 +725,14 @@ def _set_pdeathsig():
         pass
 
 
-def _write_guest_run(jobdir, command, modprobe, cwd, vkms=False, arch="x86_64"):
+# Subsystems udev=True replays "add" events for (udevadm trigger): those the
+# tests open devices of.  Not all of them: that would also load a module for
+# every PCI and platform device, which costs seconds under TCG.
+UDEV_SUBSYSTEMS = ("input", "drm", "video4linux")
+
+
+def _write_guest_run(jobdir, command, modprobe, cwd, vkms=False, arch="x86_64",
+                     udev=False):
     q = shlex.quote
     foreign = ARCHES[arch].foreign
     # A foreign guest loads virtio_gpu from the initramfs: only wait for it.
@@ -574,6 +745,9 @@ def _write_guest_run(jobdir, command, modprobe, cwd, vkms=False, arch="x86_64"):
             .replace("@VKMS@", "1" if vkms else "")
             .replace("@VKMS_DEPENDS@", " ".join(_vkms.DEPENDS))
             .replace("@VKMS_PARAMS@", " ".join(_vkms.PARAMS))
+            .replace("@UDEV@", "1" if udev else "")
+            .replace("@UDEV_SUBSYSTEMS@",
+                     " ".join(f"--subsystem-match={s}" for s in UDEV_SUBSYSTEMS))
             .replace("@GUEST_BIN@", q(guest_bin))
             .replace("@CWD@", q(cwd))
             .replace("@COMMAND@", q(command)))
@@ -632,14 +806,88 @@ def _handle_shots(jobdir, monitor_path, state, shots):
         open(os.path.join(jobdir, f"shot-{shot}.done"), "w").close()
 
 
+def _send_input(qmp, batches):
+    """Sends the batches in order.  QEMU checks a key name only when its
+    batch is sent: if one fails, what is still pressed is released, so that
+    no key or button stays down in the guest."""
+    def released(ev):
+        return dict(ev, data=dict(ev["data"], down=False))
+
+    pressed = []  # key and button events with down=True, not released yet
+    try:
+        for events in batches:
+            qmp.execute("input-send-event", {"device": DISPLAY_ID, "events": events})
+            for ev in events:
+                if ev["type"] not in ("key", "btn"):
+                    continue
+                if ev["data"]["down"]:
+                    pressed.append(ev)
+                else:
+                    pressed = [p for p in pressed if released(p) != ev]
+    except VMError:
+        for ev in reversed(pressed):
+            try:
+                qmp.execute("input-send-event",
+                            {"device": DISPLAY_ID, "events": [released(ev)]})
+            except VMError:
+                pass
+        raise
+
+
+def _handle_input(jobdir, qmp_path, state):
+    """Serve guest input requests (see guest/vm-input): the request file
+    holds the vm-input arguments, one per line, and then "end"."""
+    replies = state.setdefault("input_replies", {})
+    now = time.monotonic()
+    # vm-input gives up after 30 s: a reply a minute old is no longer read.
+    for path, written in list(replies.items()):
+        if now - written > 60:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+            del replies[path]
+    for name in sorted(os.listdir(jobdir)):
+        m = _INPUT_RE.match(name)
+        if not m:
+            continue
+        req = os.path.join(jobdir, name)
+        lines = _read(req).split("\n")
+        if lines[-2:] != ["end", ""]:
+            continue  # still being written
+        os.unlink(req)
+        base = os.path.join(jobdir, f"input-{m.group(1)}")
+        try:
+            if not qmp_path:
+                raise VMError("this VM has no input devices (run it with "
+                              "input=True, vm.py --input)")
+            batches = input_events(lines[:-2])
+            if state.get("qmp") is None:
+                state["qmp"] = _Qmp(qmp_path)
+            _send_input(state["qmp"], batches)
+        except (VMError, ValueError, OSError) as e:
+            with open(base + ".err", "w") as f:
+                f.write(f"{e}\n")
+            replies[base + ".err"] = now
+            continue
+        open(base + ".done", "w").close()
+        replies[base + ".done"] = now
+
+
 def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
         append="", kernel=None, cache_dir=None, memory=2048, smp=2, vkms=False,
-        arch="x86_64"):
+        arch="x86_64", input=False, udev=False):
     """Boot a VM, run `command` (a shell string, via sh -c) and power off.
 
     With `vkms`, the vkms module (built out of tree, see vkms.py) is loaded
     after the `modprobe` ones, with its overlay, cursor and writeback on;
     `modprobe=()` gives a VM whose only display device is vkms.
+
+    With `input`, the VM has a virtio keyboard and tablet (virtio_input and
+    evdev are loaded) that the guest drives with vm-input (guest/vm-input)
+    through QMP.  With `udev`, systemd-udevd runs in the guest, started
+    after the modules are loaded; "add" events are replayed for
+    UDEV_SUBSYSTEMS and the command starts once udev has settled.
 
     Raises VMError if the VM cannot even be started (missing kernel, busybox,
     module, bad job dir); problems after QEMU started are reported in the
@@ -662,6 +910,12 @@ def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
     spec = ARCHES[arch]
     if spec.foreign:
         modprobe = ()  # the guest tree has no modules for this kernel
+        if input or udev:
+            raise VMError(f"input and udev are for the x86_64 VM only, not for {arch}")
+    if input:
+        modprobe += tuple(m for m in ("virtio_input", "evdev") if m not in modprobe)
+    if udev and not os.path.exists("/lib/systemd/systemd-udevd"):
+        raise VMError("/lib/systemd/systemd-udevd not found (install udev: scripts/deps.sh vm)")
     kernel = kernel or default_kernel(arch)
     if not os.path.exists(kernel):
         raise VMError(f"kernel {kernel} does not exist")
@@ -677,7 +931,7 @@ def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
             shutil.copyfile(_vkms.module(kver, cache_dir), os.path.join(jobdir, "vkms.ko"))
         except _vkms.VkmsError as e:
             raise VMError(f"vkms: {e}")
-    _write_guest_run(jobdir, command, modprobe, cwd, vkms, arch)
+    _write_guest_run(jobdir, command, modprobe, cwd, vkms, arch, udev)
     qemu = shutil.which(spec.qemu)
     if not qemu:
         raise VMError(f"{spec.qemu} not found (install "
@@ -689,8 +943,10 @@ def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
     if len(monitor_path) > 100:
         sockdir = tempfile.mkdtemp(prefix="scanout-vm-")
         monitor_path = os.path.join(sockdir, "monitor.sock")
-    if os.path.exists(monitor_path):
-        os.unlink(monitor_path)
+    qmp_path = os.path.join(os.path.dirname(monitor_path), "qmp.sock") if input else None
+    for path in (monitor_path, qmp_path):
+        if path and os.path.exists(path):
+            os.unlink(path)
     serial_path = os.path.join(jobdir, "serial.log")
 
     cmdline = (f"console={spec.console} quiet loglevel=3 panic=-1 scanout.job={jobdir} "
@@ -703,7 +959,7 @@ def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
         qemu, "-nodefaults", "-no-user-config", "-no-reboot", *spec.machine,
         "-accel", "tcg,thread=multi", "-cpu", spec.cpu,
         "-m", str(memory), "-smp", str(smp),
-        "-display", "none", *spec.video, "-device", "virtio-gpu-pci",
+        "-display", "none", *spec.video, "-device", f"virtio-gpu-pci,id={DISPLAY_ID}",
         "-kernel", kernel, "-initrd", initrd, "-append", cmdline,
         "-serial", f"file:{serial_path}",
         "-monitor", f"unix:{monitor_path},server=on,wait=off",
@@ -714,6 +970,12 @@ def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
         "-virtfs", f"local,path={jobdir},mount_tag={JOB_TAG},security_model=none,"
                    "multidevs=remap",
     ]
+    if input:
+        argv += [
+            "-device", f"virtio-keyboard-pci,id={KEYBOARD_ID},display={DISPLAY_ID}",
+            "-device", f"virtio-tablet-pci,id={TABLET_ID},display={DISPLAY_ID}",
+            "-qmp", f"unix:{qmp_path},server=on,wait=off",
+        ]
     with open(os.path.join(jobdir, "qemu-cmd"), "w") as f:
         f.write(shlex.join(argv) + "\n")
 
@@ -733,6 +995,7 @@ def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
                 timed_out = True
                 break
             _handle_shots(jobdir, monitor_path, state, shots)
+            _handle_input(jobdir, qmp_path, state)
             if status_seen is None and os.path.exists(status_path):
                 status_seen = now
             # The guest powers off right after writing the status; do not
@@ -741,14 +1004,17 @@ def run(command, *, jobdir, modprobe=("virtio_gpu",), timeout=600, cwd=None,
                 break
             time.sleep(0.05)
     finally:
-        if state.get("mon"):
-            state["mon"].close()
+        for conn in ("mon", "qmp"):
+            if state.get(conn):
+                state[conn].close()
         _kill(proc)
         qemu_log.close()
         if sockdir:
             shutil.rmtree(sockdir, ignore_errors=True)
-        elif os.path.exists(monitor_path):
-            os.unlink(monitor_path)
+        else:
+            for path in (monitor_path, qmp_path):
+                if path and os.path.exists(path):
+                    os.unlink(path)
 
     res = Result(status=None, output=_read(os.path.join(jobdir, "output.log")),
                  shots=shots, serial=_read(serial_path), timed_out=timed_out,
@@ -806,6 +1072,12 @@ def main(argv=None):
     ap.add_argument("--vkms", action="store_true",
                     help="also load vkms (built out of tree and cached) with "
                     "overlay, cursor and writeback")
+    ap.add_argument("--input", action="store_true",
+                    help="add a virtio keyboard and tablet, driven from the guest "
+                    "with vm-input (through QMP)")
+    ap.add_argument("--udev", action="store_true",
+                    help="run systemd-udevd in the guest (devices of the input, drm "
+                    "and video4linux subsystems initialized before COMMAND)")
     ap.add_argument("--append", default="", help="extra kernel command line")
     ap.add_argument("--kernel", help="kernel image (default: newest "
                     "/boot/vmlinuz-*-amd64, or build/vm-arm64/boot/vmlinuz-*-arm64)")
@@ -836,7 +1108,7 @@ def main(argv=None):
     try:
         res = run(command, jobdir=jobdir, modprobe=modprobe, timeout=args.timeout,
                   cwd=args.cwd, append=args.append, kernel=args.kernel,
-                  vkms=args.vkms, arch=args.arch)
+                  vkms=args.vkms, arch=args.arch, input=args.input, udev=args.udev)
     except VMError as e:
         print(f"vm.py: VM failed to start: {e}", file=sys.stderr)
         return 125

@@ -69,14 +69,18 @@ def job_dir(name):
     return os.path.join(BUILD, "vm-jobs", name)
 
 
-def boot(name, script, modprobe=("virtio_gpu",), timeout=600, vkms=False, append=""):
+def boot(name, script, modprobe=("virtio_gpu",), timeout=600, vkms=False, append="",
+         input=False, udev=False):
     """Runs a guest shell script; prints the guest output; returns the vm.Result.
-    With `vkms`, vkms is loaded after the `modprobe` modules (see vm.run)."""
+    With `vkms`, vkms is loaded after the `modprobe` modules; `input` adds the
+    virtio keyboard and tablet that vm-input drives; `udev` runs udevd in the
+    guest (see vm.run)."""
     for binary in (INFO, DEMO, SHOT):
         if not os.access(binary, os.X_OK):
             raise SystemExit(f"{name}: {binary} is not built (set SCANOUT_BUILD_DIR)")
     result = vm.run(GUEST_SH + script, jobdir=job_dir(name), modprobe=modprobe,
-                    timeout=timeout, cwd=REPO, vkms=vkms, append=append)
+                    timeout=timeout, cwd=REPO, vkms=vkms, append=append,
+                    input=input, udev=udev)
     print(f"--- guest output ({result.seconds:.1f} s, status {result.status}) ---")
     print(result.output.rstrip())
     print("--- end of guest output ---")
