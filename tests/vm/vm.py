@@ -502,6 +502,21 @@ def build_initramfs(kver, cache_dir, arch="x86_64"):
 # ---------------------------------------------------------------------------
 # QEMU monitor
 
+def _connect(path, timeout, what):
+    """A unix socket connected to `path`, retried until QEMU listens there."""
+    deadline = time.monotonic() + timeout
+    while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(path)
+            return sock
+        except OSError as e:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise VMError(f"cannot connect to {what} {path}: {e}")
+            time.sleep(0.05)
+
+
 class _Monitor:
     """HMP (human monitor) over a unix socket.  HMP echoes input with line
     editing escape sequences; a command is complete when the next "(qemu) "
@@ -510,17 +525,7 @@ class _Monitor:
     PROMPT = b"(qemu) "
 
     def __init__(self, path, timeout=30.0):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.sock.connect(path)
-                break
-            except OSError as e:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise VMError(f"cannot connect to QEMU monitor {path}: {e}")
-                time.sleep(0.05)
+        self.sock = _connect(path, timeout, "QEMU monitor")
         self._read_until_prompt(timeout)
 
     def _read_until_prompt(self, timeout):
@@ -555,17 +560,7 @@ class _Qmp:
     "event") may arrive in between and are skipped."""
 
     def __init__(self, path, timeout=30.0):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.sock.connect(path)
-                break
-            except OSError as e:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise VMError(f"cannot connect to QEMU QMP socket {path}: {e}")
-                time.sleep(0.05)
+        self.sock = _connect(path, timeout, "QEMU QMP socket")
         self.buf = b""
         greeting = self._message(timeout)
         if "QMP" not in greeting:
