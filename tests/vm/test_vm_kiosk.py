@@ -112,7 +112,7 @@ wait $pid
 echo "wait-display exit $?"
 echo detect > {STATUS}
 cat $SCANOUT_VM_JOB/wait.log
-{run("idle", "--no-camera --timeout 4", "")}
+{run("idle", "--no-camera --timeout 4", ":")}
 echo "=== seat"
 vm-as-user --seat {KIOSK} --mode {W}x{H} --no-camera --session seat --timeout 60 \
     > $SCANOUT_VM_JOB/seat.log 2>&1 &

@@ -24,14 +24,14 @@ CAM_W, CAM_H = 640, 360
 UNBIND = "echo vivid.0 > /sys/bus/platform/drivers/vivid/unbind"
 BIND = "echo vivid.0 > /sys/bus/platform/drivers/vivid/bind"
 BASE = (f"{KIOSK} --device vkms --camera-size {CAM_W}x{CAM_H} --camera-format XR24 --fps 25 "
-        f"--session direct --shots $SCANOUT_VM_JOB")
+        f"--session direct")
 
 
 def shot(log, n):
-    """Guest lines: press S and wait for the n-th screenshot to be written."""
+    """Guest lines: press S and wait for the run's n-th screenshot (in a folder named as its log)."""
     return f"""
 vm-input key s
-wait_log $SCANOUT_VM_JOB/{log}.log "screenshot $SCANOUT_VM_JOB/scanout-kiosk-{n}.png" 300
+wait_log $SCANOUT_VM_JOB/{log}.log "screenshot $SCANOUT_VM_JOB/{log}/scanout-kiosk-{n}.png" 300
 """
 
 
@@ -48,7 +48,9 @@ def main():
     script = kt.GUEST + f"""
 {camtest.VIVID} || exit 10
 echo "=== camera"
-{BASE} > $SCANOUT_VM_JOB/camera.log 2>&1 &
+rm -rf $SCANOUT_VM_JOB/camera $SCANOUT_VM_JOB/rotate
+mkdir -p $SCANOUT_VM_JOB/camera $SCANOUT_VM_JOB/rotate
+{BASE} --shots $SCANOUT_VM_JOB/camera > $SCANOUT_VM_JOB/camera.log 2>&1 &
 pid=$!
 if wait_log $SCANOUT_VM_JOB/camera.log "scanout-kiosk: running:" 600; then
     wait_log $SCANOUT_VM_JOB/camera.log "streaming, path"
@@ -70,10 +72,10 @@ wait $pid
 echo "camera exit $?"
 cat $SCANOUT_VM_JOB/camera.log
 echo "=== rotate"
-{BASE} --no-camera --rotate 90 > $SCANOUT_VM_JOB/rotate.log 2>&1 &
+{BASE} --shots $SCANOUT_VM_JOB/rotate --no-camera --rotate 90 > $SCANOUT_VM_JOB/rotate.log 2>&1 &
 pid=$!
 if wait_log $SCANOUT_VM_JOB/rotate.log "scanout-kiosk: running:" 600; then
-    {shot("rotate", 4)}
+    {shot("rotate", 1)}
     vm-input click {rot_l[0]} {rot_l[1]} {W} {H}
     wait_log $SCANOUT_VM_JOB/rotate.log "action switch-layout (click"
     vm-input key esc
@@ -94,13 +96,13 @@ cat $SCANOUT_VM_JOB/rotate.log
                  "camera: vivid's frames go 1:1 onto a plane (export path)")
     checks.check("cursor plane" in camera, "cursor: on vkms's cursor plane")
 
-    def png(n):
-        path = os.path.join(job, f"scanout-kiosk-{n}.png")
-        if not checks.check(os.path.exists(path), f"screenshot {n} written"):
+    def png(run, n):
+        path = os.path.join(job, run, f"scanout-kiosk-{n}.png")
+        if not checks.check(os.path.exists(path), f"{run}: screenshot {n} written"):
             return None
         return vmtest.read_png(path)
 
-    live = png(1)
+    live = png("camera", 1)
     if live:
         for i, colour in enumerate(camtest.BARS):
             kt.check_colour(checks, live, (cam[0] + CAM_W * (2 * i + 1) // 16, cam[1] + CAM_H - 20),
@@ -113,12 +115,12 @@ cat $SCANOUT_VM_JOB/rotate.log
                         "cursor: fill")
     checks.check("camera lost" in camera and "showing the placeholder" in camera,
                  "camera hotplug: the unbind is noticed")
-    lost = png(2)
+    lost = png("camera", 2)
     if lost:
         kt.check_colour(checks, lost, (cam[0] + 8, cam[1] + CAM_H - 8), kt.PLACEHOLDER,
                         "camera hotplug: the placeholder replaces the camera")
     checks.check("restarting the stream" in camera, "camera hotplug: the rebind is noticed")
-    back = png(3)
+    back = png("camera", 3)
     if back:
         for i, colour in enumerate(camtest.BARS):
             kt.check_colour(checks, back, (cam[0] + CAM_W * (2 * i + 1) // 16, cam[1] + CAM_H - 20),
@@ -129,7 +131,7 @@ cat $SCANOUT_VM_JOB/rotate.log
     checks.check("rotation 90 by GL" in rotate, "rotate: vkms 6.1's planes cannot turn, GL does")
     checks.check("action switch-layout (click" in rotate,
                  f"rotate: a click at {rot_l}, where the layout button is seen, triggers it")
-    turned = png(4)
+    turned = png("rotate", 1)
     if turned:
         for action in kt.ORDER:
             p = kt.to_physical(kt.centre(rot[action]), 90, H, W)
