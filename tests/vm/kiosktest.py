@@ -51,6 +51,12 @@ def centre(rect):
     return x + w // 2, y + h // 2
 
 
+def inside(rect):
+    """A point inside a button, clear of its centred label."""
+    x, y, w, h = rect
+    return x + max(2, w // 8), y + max(2, h // 8)
+
+
 def to_physical(point, rotation, lw, lh):
     """Where a logical point is seen on the output turned counter-clockwise."""
     x, y = point

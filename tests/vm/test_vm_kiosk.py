@@ -152,11 +152,11 @@ cat $SCANOUT_VM_JOB/seat.log
         before = vmtest.vm.read_ppm(shots["beside"])
         after = vmtest.vm.read_ppm(shots["full"])
         for action in kt.ORDER:
-            kt.check_colour(checks, before, kt.centre(beside[action]), kt.BUTTONS[action],
+            kt.check_colour(checks, before, kt.inside(beside[action]), kt.BUTTONS[action],
                             f"beside: {action} button")
-            kt.check_colour(checks, after, kt.centre(full[action]), kt.BUTTONS[action],
+            kt.check_colour(checks, after, kt.inside(full[action]), kt.BUTTONS[action],
                             f"camera full: {action} button in the status strip")
-            kt.check_colour(checks, after, kt.centre(beside[action]), kt.BACKGROUND,
+            kt.check_colour(checks, after, kt.inside(beside[action]), kt.BACKGROUND,
                             f"camera full: no {action} button on the left")
     if checks.check("camera" in shots, "screendump with the camera on"):
         img = vmtest.vm.read_ppm(shots["camera"])
@@ -166,7 +166,7 @@ cat $SCANOUT_VM_JOB/seat.log
         for i, colour in enumerate(camtest.BARS):
             kt.check_colour(checks, img, (x0 + 40 * i + 20, y0 + 170), colour,
                             f"camera on: vivid bar {i}")
-        kt.check_colour(checks, img, kt.centre(beside["screenshot"]),
+        kt.check_colour(checks, img, kt.inside(beside["screenshot"]),
                         kt.BUTTONS["screenshot"], "camera on: the UI stays beside it")
 
     # Display hotplug.
@@ -175,7 +175,7 @@ cat $SCANOUT_VM_JOB/seat.log
     checks.check("display connected again" in keys, "hotplug: on is noticed")
     if checks.check("back" in shots, "screendump after the display came back"):
         img = vmtest.vm.read_ppm(shots["back"])
-        kt.check_colour(checks, img, kt.centre(beside["switch-layout"]),
+        kt.check_colour(checks, img, kt.inside(beside["switch-layout"]),
                         kt.BUTTONS["switch-layout"], "hotplug: the picture is back")
     m = kt.summary(checks, keys, "keys")
     if m:
@@ -203,7 +203,7 @@ cat $SCANOUT_VM_JOB/seat.log
     if checks.check("rotated" in shots, "screendump of the turned UI"):
         img = vmtest.vm.read_ppm(shots["rotated"])
         for action in kt.ORDER:
-            p = kt.to_physical(kt.centre(rot[action]), 90, H, W)
+            p = kt.to_physical(kt.inside(rot[action]), 90, H, W)
             kt.check_colour(checks, img, p, kt.BUTTONS[action], f"rotate: {action} button")
 
     wait = sec(out, "wait-display")

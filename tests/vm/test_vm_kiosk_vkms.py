@@ -107,7 +107,7 @@ cat $SCANOUT_VM_JOB/rotate.log
         for i, colour in enumerate(camtest.BARS):
             kt.check_colour(checks, live, (cam[0] + CAM_W * (2 * i + 1) // 16, cam[1] + CAM_H - 20),
                             colour, f"live: vivid bar {i}")
-        kt.check_colour(checks, live, kt.centre(beside["toggle-camera"]),
+        kt.check_colour(checks, live, kt.inside(beside["toggle-camera"]),
                         kt.BUTTONS["toggle-camera"], "live: GL UI beside the camera")
         # The arrow's hot spot is its black tip; one pixel in is white.
         kt.check_colour(checks, live, (pointer[0], pointer[1] + 1), (0, 0, 0), "cursor: edge")
@@ -134,7 +134,7 @@ cat $SCANOUT_VM_JOB/rotate.log
     turned = png("rotate", 1)
     if turned:
         for action in kt.ORDER:
-            p = kt.to_physical(kt.centre(rot[action]), 90, H, W)
+            p = kt.to_physical(kt.inside(rot[action]), 90, H, W)
             kt.check_colour(checks, turned, p, kt.BUTTONS[action], f"rotate: {action} button")
     return checks.finish()
 
