@@ -119,7 +119,7 @@ public:
     int run();
 
 private:
-    int startDisplay();
+    scanout::Result<void> startDisplay();
     void render(uint64_t frame);
     void perform(Action action, const std::string &cause, uint64_t timeUs);
     void startCamera();
@@ -163,15 +163,15 @@ private:
     int status_ = 0;
 };
 
-int Kiosk::startDisplay()
+scanout::Result<void> Kiosk::startDisplay()
 {
     scanout::DisplayOptions options = config_.display;
     options.session = session_.get();
     auto display = scanout::Display::create(loop_, options);
     if (!display)
-        return display.error().errnum() == ENODEV && config_.waitForDisplay ? -1 : 1;
+        return display.error();
     display_ = std::move(*display);
-    return 0;
+    return {};
 }
 
 int Kiosk::run()
@@ -185,17 +185,15 @@ int Kiosk::run()
     std::printf("%s: session %s, VT %d\n", kProg, session_->backend(), session_->vt());
 
     /* No display connected yet: wait for one rather than exit (a kiosk boots before its panel). */
-    if (int r = startDisplay(); r > 0) {
-        scanout::DisplayOptions options = config_.display;
-        options.session = session_.get();
-        std::fprintf(stderr, "%s: %s\n", kProg,
-                     scanout::Display::create(loop_, options).error().describe().c_str());
-        return 1;
-    } else if (r < 0) {
+    if (scanout::Result<void> r = startDisplay(); !r) {
+        if (r.error().errnum() != ENODEV || !config_.waitForDisplay) {
+            std::fprintf(stderr, "%s: %s\n", kProg, r.error().describe().c_str());
+            return 1;
+        }
         std::printf("%s: no display connected; waiting for one\n", kProg);
         std::fflush(stdout);
         auto tryDisplay = [this] {
-            if (!display_ && startDisplay() == 0)
+            if (!display_ && startDisplay())
                 loop_.exit(0);
         };
         auto monitor = scanout::HotplugMonitor::create(
@@ -267,12 +265,8 @@ int Kiosk::run()
     if (config_.cursor != Config::Cursor::None) {
         uint32_t w = 0, h = 0;
         std::vector<uint32_t> arrow = arrowImage(w, h);
-        scanout::Result<void> r = config_.cursor == Config::Cursor::Gl
-                                      ? scanout::Result<void>()
-                                      : d.setCursor(arrow.data(), w, h, 0, 0);
-        if (r && config_.cursor == Config::Cursor::Gl)
-            r = d.setCursor(arrow.data(), w, h, 0, 0);
-        if (!r) {
+        if (auto r = d.setCursor(arrow.data(), w, h, 0, 0, config_.cursor == Config::Cursor::Auto);
+            !r) {
             std::fprintf(stderr, "%s: %s\n", kProg, r.error().describe().c_str());
             return 1;
         }

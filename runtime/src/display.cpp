@@ -100,7 +100,7 @@ public:
     /* Follows our connector's status: \a probe asks the driver, else its last known state. */
     void checkConnector(bool probe);
     Result<void> setCursor(const uint32_t *argb, uint32_t width, uint32_t height, uint32_t hotX,
-                           uint32_t hotY);
+                           uint32_t hotY, bool usePlane);
     /* Without a session to say when master is back, asks for it now and then. */
     void watchMaster();
 
@@ -703,7 +703,7 @@ void Display::Impl::checkConnector(bool probe)
 }
 
 Result<void> Display::Impl::setCursor(const uint32_t *argb, uint32_t width, uint32_t height,
-                                      uint32_t hotX, uint32_t hotY)
+                                      uint32_t hotX, uint32_t hotY, bool usePlane)
 {
     if (!width || !height || hotX >= width || hotY >= height)
         return makeError(EINVAL, "cursor image %ux%u with hot spot %u,%u", width, height, hotX,
@@ -719,7 +719,7 @@ Result<void> Display::Impl::setCursor(const uint32_t *argb, uint32_t width, uint
     /* A cursor plane of this CRTC taking ARGB8888, big enough for the turned image. */
     const PlaneInfo *plane = nullptr;
     std::optional<uint32_t> index = crtcIndex(snapshot_, crtcId_);
-    if (index && device_->info().caps.atomic && !options_.legacy)
+    if (usePlane && index && device_->info().caps.atomic && !options_.legacy)
         for (const PlaneInfo &p : snapshot_.planes)
             if (p.type == PlaneType::Cursor && (p.possibleCrtcs & (1u << *index)) &&
                 planeAccepts(p, kFormatArgb8888, kModifierInvalid))
@@ -728,7 +728,9 @@ Result<void> Display::Impl::setCursor(const uint32_t *argb, uint32_t width, uint
     side = side ? side : 64;
     if (!plane || std::max(width, height) > side) {
         LOG_INFO("%s: pointer drawn by GL (%s)", connector_.name.c_str(),
-                 plane ? "image larger than the cursor plane" : "no cursor plane taking AR24");
+                 !usePlane ? "asked for"
+                 : plane   ? "image larger than the cursor plane"
+                           : "no cursor plane taking AR24");
         cursor_.buffer.reset();
         cursor_.dirty = true;
         needsRender_ = true;
@@ -1612,9 +1614,9 @@ Result<void> Display::resume()
 }
 
 Result<void> Display::setCursor(const uint32_t *argb, uint32_t width, uint32_t height,
-                                uint32_t hotX, uint32_t hotY)
+                                uint32_t hotX, uint32_t hotY, bool usePlane)
 {
-    return impl_->setCursor(argb, width, height, hotX, hotY);
+    return impl_->setCursor(argb, width, height, hotX, hotY, usePlane);
 }
 
 void Display::moveCursor(PointF position)

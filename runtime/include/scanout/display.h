@@ -279,11 +279,12 @@ public:
      * alpha), row after row, with its hot spot at (\a hotX, \a hotY), in the
      * orientation the user sees. It goes on the CRTC's cursor plane where
      * one takes ARGB8888 (atomic), else it is drawn into each GL frame;
-     * there only pixels with alpha of at least half show. Hidden until
+     * there only pixels with alpha of at least half show. \a usePlane
+     * false draws it in GL even where a cursor plane exists. Hidden until
      * moveCursor().
      */
     Result<void> setCursor(const uint32_t *argb, uint32_t width, uint32_t height, uint32_t hotX,
-                           uint32_t hotY);
+                           uint32_t hotY, bool usePlane = true);
     /** Puts the pointer's hot spot at \a position (logical pixels) and shows it. */
     void moveCursor(PointF position);
     void hideCursor();
