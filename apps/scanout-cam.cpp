@@ -5,6 +5,7 @@
  * camera, GL composition, or a counted copy), with one summary line at exit.
  */
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -36,9 +37,6 @@ using scanout::v4l2::CameraView;
 using scanout::v4l2::CameraViewOptions;
 using scanout::v4l2::PathAttempt;
 
-/* The GL-drawn primary plane around the camera: a flat colour tests can find. */
-constexpr float kBackground[3] = {0.0f, 64 / 255.0f, 128 / 255.0f};
-
 void usage(FILE *out)
 {
     std::fprintf(
@@ -64,6 +62,11 @@ void usage(FILE *out)
         "  -k, --keep              leave the last frame up at exit (kernel 6.8+)\n"
         "  -D, --on-disconnect A   exit (default) or wait when the camera goes away;\n"
         "                          either way the last frame stays on screen\n"
+        "      --background RRGGBB colour around the camera (default: 000000, black)\n"
+        "      --gl-primary        draw the primary plane with GL even when the camera is\n"
+        "                          on a plane of its own, as an app with a GL UI does\n"
+        "                          (default: GL is loaded only when it composes the camera;\n"
+        "                          else a dumb buffer shows the background colour)\n"
         "      --screenshot FILE   at exit, save the composed output as PNG (needs a\n"
         "                          writeback connector, e.g. vkms)\n"
         "      --pause-at N        once N camera frames were displayed, stop the process\n"
@@ -74,7 +77,8 @@ void usage(FILE *out)
         "  -h, --help              show this help\n"
         "\n"
         "Summary at exit: frames captured, displayed, skipped and dropped, the path,\n"
-        "bytes copied, capture-to-flip latency (median, p99) and CPU per displayed frame.\n"
+        "bytes copied, capture-to-flip latency (median, p99), CPU per displayed frame,\n"
+        "and what drew the primary plane (gl, or background: GL never loaded).\n"
         "Environment: SCANOUT_LOG=error|warn|info|debug.\n",
         scanout::apps::kBoardUsage);
 }
@@ -101,6 +105,7 @@ struct Config {
     std::set<uint64_t> pauseAt;
     bool probe = false;
     bool waitOnDisconnect = false;
+    bool glPrimary = false;
     std::string screenshot;
 };
 
@@ -154,11 +159,16 @@ int run(const Config &config)
     }
     CameraView &v = **view;
 
-    d.setRenderCallback([&](uint64_t frame) {
-        glClearColor(kBackground[0], kBackground[1], kBackground[2], 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        v.draw(frame);
-    });
+    /* GL only where it has something to do: a plane showing the camera needs none. */
+    if (v.composedByGl() || config.glPrimary) {
+        uint32_t rgb = config.display.background;
+        d.setRenderCallback([&v, rgb](uint64_t frame) {
+            glClearColor(((rgb >> 16) & 0xff) / 255.0f, ((rgb >> 8) & 0xff) / 255.0f,
+                         (rgb & 0xff) / 255.0f, 1.0f);
+            glClear(GL_COLOR_BUFFER_BIT);
+            v.draw(frame);
+        });
+    }
 
     /*
      * After the last frame: stop the camera, then let the frames in flight
@@ -228,14 +238,17 @@ int run(const Config &config)
         "scanout-cam: %llu captured, %llu displayed, %llu skipped, %llu dropped, "
         "path %s, %llu bytes copied, latency median %.1f ms p99 %.1f ms "
         "(dequeue to flip %.1f / %.1f ms), "
-        "%.2f ms CPU/displayed frame, %llu requeued while shown%s\n",
+        "%.2f ms CPU/displayed frame, %llu requeued while shown, primary %s%s\n",
         static_cast<unsigned long long>(s.captured), static_cast<unsigned long long>(s.displayed),
         static_cast<unsigned long long>(s.skipped), static_cast<unsigned long long>(s.dropped),
         scanout::cameraPathName(v.path()), static_cast<unsigned long long>(s.bytesCopied),
-        scanout::apps::percentileMs(s.latencyNs, 0.5), scanout::apps::percentileMs(s.latencyNs, 0.99),
-        scanout::apps::percentileMs(s.dequeueLatencyNs, 0.5), scanout::apps::percentileMs(s.dequeueLatencyNs, 0.99),
+        scanout::apps::percentileMs(s.latencyNs, 0.5),
+        scanout::apps::percentileMs(s.latencyNs, 0.99),
+        scanout::apps::percentileMs(s.dequeueLatencyNs, 0.5),
+        scanout::apps::percentileMs(s.dequeueLatencyNs, 0.99),
         s.displayed ? cpu * 1000.0 / s.displayed : 0.0,
-        static_cast<unsigned long long>(s.requeuedWhileShown), disconnected ? ", camera lost" : "");
+        static_cast<unsigned long long>(s.requeuedWhileShown),
+        d.renderer().empty() ? "background" : "gl", disconnected ? ", camera lost" : "");
     if (d.failure())
         status = 1;
     return status;
@@ -257,7 +270,7 @@ int main(int argc, char **argv)
 {
     int fdsAtStart = scanout::apps::countOpenFds();
 
-    enum { kProbe = 1000, kPauseAt, kScreenshot };
+    enum { kProbe = 1000, kPauseAt, kScreenshot, kBackground, kGlPrimary };
     static const option longOptions[] = {
         {"camera", required_argument, nullptr, 'C'},
         {"format", required_argument, nullptr, 'f'},
@@ -277,6 +290,8 @@ int main(int argc, char **argv)
         {"probe", no_argument, nullptr, kProbe},
         {"pause-at", required_argument, nullptr, kPauseAt},
         {"screenshot", required_argument, nullptr, kScreenshot},
+        {"background", required_argument, nullptr, kBackground},
+        {"gl-primary", no_argument, nullptr, kGlPrimary},
         {"help", no_argument, nullptr, 'h'},
         scanout::apps::kBoardLongOption,
         {},
@@ -389,6 +404,21 @@ int main(int argc, char **argv)
         case kScreenshot:
             config.screenshot = optarg;
             config.display.writeback = true;
+            break;
+        case kBackground: {
+            std::string text = optarg;
+            if (text.size() != 6 || !std::all_of(text.begin(), text.end(), [](unsigned char c) {
+                    return std::isxdigit(c);
+                })) {
+                std::fprintf(stderr, "scanout-cam: --background '%s': need RRGGBB, e.g. 004080\n",
+                             optarg);
+                return 2;
+            }
+            config.display.background = static_cast<uint32_t>(std::stoul(text, nullptr, 16));
+            break;
+        }
+        case kGlPrimary:
+            config.glPrimary = true;
             break;
         case kPauseAt:
             if (!scanout::apps::parseCount(optarg, value) || value == 0) {

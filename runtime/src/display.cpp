@@ -145,6 +145,15 @@ public:
 
     /* Draws, swaps and makes sure the new front bo has a framebuffer. */
     Result<Slot> renderFrame(uint64_t frame);
+    /* GBM and EGL, loaded on first use: a display GL never draws on never loads them. */
+    Result<void> ensureGl();
+    /* Whether GL draws the primary plane: else it shows the background buffer. */
+    bool glDraws() const { return render_ || (cursor_.set && !cursor_.planeId); }
+    /*
+     * Something for the primary plane to show where no layer covers it: a GL
+     * frame (drawn for a probe when \a probe), or the background buffer.
+     */
+    Result<void> preparePrimary(bool probe);
     /* Commits what changed, drawing a GL frame first if one is due. */
     void commitChanges();
     void scheduleCommit();
@@ -201,7 +210,10 @@ public:
     std::vector<uint32_t> savedConnectors_;
 
     std::unique_ptr<VtGraphicsMode> vt_;
+    /* Null until GL is first needed. */
     std::unique_ptr<RenderSurface> surface_;
+    /* The primary plane's picture while GL draws nothing: one colour, made once. */
+    std::unique_ptr<DumbBuffer> background_;
 
     Slot current_, pending_, queued_;
     std::map<uint32_t, Buffer> buffers_;
@@ -357,12 +369,6 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
              mode_.hdisplay, mode_.vdisplay, mode_.refreshMilliHz() / 1000.0, crtcId_,
              primaryPlaneId_, fourccName(format_.format).c_str(), backend_->name());
 
-    Result<std::unique_ptr<RenderSurface>> surface =
-        RenderSurface::create(fd, frameWidth(), frameHeight(), format_);
-    if (!surface)
-        return surface.error();
-    surface_ = std::move(*surface);
-
     Result<EventLoop::Id> drm = loop_.addFd(fd, EPOLLIN, [this](uint32_t) { onDrmReadable(); });
     if (!drm)
         return drm.error();
@@ -457,11 +463,13 @@ Result<OutputState> Display::Impl::stateFor(bool modeset, const Layer *probe,
             onPrimary = &layer;
     if (onPrimary) {
         state.planes.push_back(layerPlaneState(*onPrimary, nextOf(*onPrimary)));
+    } else if (gbm_bo *bo = queued_.bo ? queued_.bo : current_.bo; !bo) {
+        if (!background_)
+            return makeError(ENODATA, "CRTC %u: nothing drawn yet for primary plane %u", crtcId_,
+                             primaryPlaneId_);
+        state.planes.push_back(fullScreenPlane(primaryPlaneId_, background_->framebuffer().id(),
+                                               mode_.hdisplay, mode_.vdisplay));
     } else {
-        gbm_bo *bo = queued_.bo ? queued_.bo : current_.bo;
-        if (!bo)
-            return makeError(ENODATA, "CRTC %u: no GL frame drawn yet for primary plane %u",
-                             crtcId_, primaryPlaneId_);
         PlaneState gl =
             fullScreenPlane(primaryPlaneId_, boFramebuffer(bo)->id(), frameWidth(), frameHeight());
         gl.crtcW = mode_.hdisplay;
@@ -529,16 +537,46 @@ Result<void> Display::Impl::start()
     return {};
 }
 
-Result<void> Display::Impl::modeset(uint64_t now)
+Result<void> Display::Impl::preparePrimary(bool probe)
 {
-    if (glVisible() && !queued_.bo && !current_.bo) {
-        Result<Slot> first = renderFrame(nextFrame_);
+    if (!glVisible())
+        return {};
+    if (glDraws()) {
+        if (queued_.bo || current_.bo)
+            return {};
+        Result<Slot> first = renderFrame(probe ? 0 : nextFrame_);
         if (!first)
             return first.error();
         queued_ = *first;
-        if (modesetDone_)
+        probeFrame_ = probe;
+        if (modesetDone_ && !probe)
             nextFrame_++;
+        return {};
     }
+    if (background_)
+        return {};
+    /* Dumb buffers start zeroed: black needs no CPU write, and no page of it is mapped. */
+    Result<std::unique_ptr<DumbBuffer>> buffer =
+        DumbBuffer::create(device_->fd(), mode_.hdisplay, mode_.vdisplay, format_.format);
+    if (!buffer)
+        return buffer.error();
+    if (uint32_t rgb = options_.background & 0xffffffu) {
+        DumbBuffer &b = **buffer;
+        for (uint32_t y = 0; y < mode_.vdisplay; y++) {
+            auto *row = reinterpret_cast<uint32_t *>(b.data() + size_t{y} * b.pitch());
+            std::fill(row, row + mode_.hdisplay, 0xff000000u | rgb);
+        }
+    }
+    background_ = std::move(*buffer);
+    LOG_INFO("%s: primary plane %u shows #%06x from a dumb buffer; GL not loaded",
+             connector_.name.c_str(), primaryPlaneId_, options_.background & 0xffffffu);
+    return {};
+}
+
+Result<void> Display::Impl::modeset(uint64_t now)
+{
+    if (Result<void> r = preparePrimary(false); !r)
+        return r.error();
     Result<OutputState> state = stateFor(true);
     Result<void> r = state ? Result<void>() : Result<void>(state.error());
     if (r)
@@ -840,12 +878,35 @@ void Display::Impl::watchMaster()
         LOG_WARN("cannot watch for DRM master: %s", timer.error().describe().c_str());
 }
 
+Result<void> Display::Impl::ensureGl()
+{
+    if (surface_)
+        return {};
+    Result<std::unique_ptr<RenderSurface>> surface =
+        RenderSurface::create(device_->fd(), frameWidth(), frameHeight(), format_);
+    if (!surface)
+        return surface.error();
+    surface_ = std::move(*surface);
+    LOG_INFO("%s: GL frames %ux%u by %s", connector_.name.c_str(), frameWidth(), frameHeight(),
+             surface_->renderer().c_str());
+    return {};
+}
+
 Result<Display::Impl::Slot> Display::Impl::renderFrame(uint64_t frame)
 {
+    if (Result<void> r = ensureGl(); !r)
+        return r.error();
     if (Result<void> r = surface_->makeCurrent(); !r)
         return r.error();
-    if (render_)
+    if (render_) {
         render_(frame);
+    } else {
+        /* Only a GL cursor to draw: over the background colour. */
+        uint32_t rgb = options_.background;
+        glClearColor(((rgb >> 16) & 0xff) / 255.0f, ((rgb >> 8) & 0xff) / 255.0f,
+                     (rgb & 0xff) / 255.0f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+    }
     drawCursorGl();
 
     Result<gbm_bo *> bo = surface_->swap();
@@ -880,12 +941,17 @@ void Display::Impl::commitChanges()
     if (!running_ || flipPending_ || failure_ || paused_)
         return;
 
-    if (needsRender_ && !queued_.bo && glVisible()) {
-        Result<Slot> slot = renderFrame(nextFrame_++);
-        if (!slot)
-            return fail(slot.error());
-        queued_ = *slot;
-        needsRender_ = false;
+    if (glVisible() && glDraws()) {
+        if (needsRender_ && !queued_.bo) {
+            Result<Slot> slot = renderFrame(nextFrame_++);
+            if (!slot)
+                return fail(slot.error());
+            queued_ = *slot;
+            needsRender_ = false;
+        }
+    } else if (Result<void> r = preparePrimary(false); !r) {
+        /* A layer leaving the primary plane uncovered: the background takes it. */
+        return fail(r.error());
     }
     bool layerChanged =
         cursor_.dirty || std::any_of(layers_.begin(), layers_.end(), [](const auto &entry) {
@@ -1149,9 +1215,11 @@ Display::Impl::~Impl()
     if (drmSource_)
         loop_.remove(drmSource_);
 
-    if (device_ && surface_) {
+    if (device_) {
         drainPendingFlip();
         restore();
+    }
+    if (device_ && surface_) {
         for (Slot *slot : {&current_, &pending_, &queued_})
             if (slot->bo)
                 surface_->release(slot->bo);
@@ -1165,6 +1233,7 @@ Display::Impl::~Impl()
     layers_.clear();
     buffers_.clear();
     cursor_.buffer.reset();
+    background_.reset();
     allocFd_.reset();
 
     /* Bos (and the framebuffers cached on them) go with the surface, before the fd. */
@@ -1233,12 +1302,16 @@ const char *Display::commitMode() const
 
 const std::string &Display::renderer() const
 {
-    return impl_->surface_->renderer();
+    static const std::string none;
+    return impl_->surface_ ? impl_->surface_->renderer() : none;
 }
 
 void Display::setRenderCallback(RenderCallback callback)
 {
     impl_->render_ = std::move(callback);
+    /* From now on GL draws the primary plane (if the background was up, it is replaced). */
+    impl_->needsRender_ = true;
+    impl_->scheduleCommit();
 }
 
 void Display::setPresentCallback(PresentCallback callback)
@@ -1341,7 +1414,7 @@ void Display::removeBuffer(uint32_t buffer)
     for (auto &[id, layer] : d.layers_)
         if (layer.queued == buffer)
             layer.queued = 0;
-    if (it->second.texture && d.surface_->makeCurrent())
+    if (it->second.texture && d.surface_ && d.surface_->makeCurrent())
         it->second.texture.reset();
     d.buffers_.erase(it);
 }
@@ -1471,14 +1544,10 @@ Result<void> Display::testLayer(uint32_t layerId, uint32_t buffer)
     if (Result<const Framebuffer *> fb = d.framebufferOf(buffer); !fb)
         return fb.error();
 
-    /* The rest of the output as it will be: the GL frame under the layer. */
-    if (!(*layer)->primary && !d.queued_.bo && !d.current_.bo) {
-        Result<Impl::Slot> first = d.renderFrame(0);
-        if (!first)
-            return first.error();
-        d.queued_ = *first;
-        d.probeFrame_ = true;
-    }
+    /* The rest of the output as it will be: the GL frame or the background under the layer. */
+    if (!(*layer)->primary)
+        if (Result<void> r = d.preparePrimary(true); !r)
+            return r.error();
     Result<OutputState> state = d.stateFor(true, *layer, buffer);
     if (!state)
         return state.error();
@@ -1523,6 +1592,8 @@ Result<BufferTexture> Display::texture(uint32_t buffer)
         return found.error();
     Impl::Buffer &b = **found;
     if (!b.texture) {
+        if (Result<void> r = d.ensureGl(); !r)
+            return r.error();
         if (Result<void> r = d.surface_->makeCurrent(); !r)
             return r.error();
         if (Result<void> r = d.surface_->canSample(b.desc); !r)

@@ -18,8 +18,9 @@ BARS = [(191, 191, 191), (191, 191, 0), (0, 191, 191), (0, 191, 0),
 # vivid's on-screen text covers rows 16 to 143 of a 480-row frame: sample below.
 TEXT_BOTTOM = 144 / 480
 
-# The GL-drawn primary plane around the camera (apps/scanout-cam.cpp kBackground).
+# The colour the tests ask scanout-cam to put around the camera (--background).
 BACKGROUND = (0, 64, 128)
+BACKGROUND_ARG = "--background 004080"
 
 # VIDIOC_S_CTRL with vivid's "Disconnect" button: the camera goes away as if unplugged.
 DISCONNECT = ("python3 -c 'import fcntl, os, struct; "
@@ -32,7 +33,8 @@ SUMMARY = re.compile(
     r"(?P<copied>\d+) bytes copied, latency median (?P<lat50>-?[\d.]+) ms "
     r"p99 (?P<lat99>-?[\d.]+) ms \(dequeue to flip (?P<deq50>-?[\d.]+) / "
     r"(?P<deq99>-?[\d.]+) ms\), (?P<cpu>[\d.]+) ms CPU/displayed frame, "
-    r"(?P<requeued>\d+) requeued while shown(?P<lost>, camera lost)?")
+    r"(?P<requeued>\d+) requeued while shown, primary (?P<primary>gl|background)"
+    r"(?P<lost>, camera lost)?")
 FDS = re.compile(r"scanout-cam: open fds at start (-?\d+), at exit (-?\d+)")
 
 
@@ -42,8 +44,9 @@ def section(output, name):
     return m.group(1) if m else ""
 
 
-def check_run(checks, out, label, path, frames=None, copied_zero=True):
-    """The summary line and fd count of one scanout-cam run; returns the match."""
+def check_run(checks, out, label, path, frames=None, copied_zero=True, primary=None):
+    """The summary line and fd count of one scanout-cam run; returns the match.
+    primary: "gl" or "background" (GL never loaded), what drew the primary plane."""
     checks.check(f"{label} exit 0" in out, f"{label}: scanout-cam exits 0")
     m = SUMMARY.search(out)
     if not checks.check(m is not None, f"{label}: summary line printed"):
@@ -60,6 +63,9 @@ def check_run(checks, out, label, path, frames=None, copied_zero=True):
     checks.check(n["requeued"] == 0, f"{label}: no buffer requeued while shown ({n['requeued']})")
     if copied_zero:
         checks.check(n["copied"] == 0, f"{label}: 0 bytes copied ({n['copied']})")
+    if primary is not None:
+        checks.check(m.group("primary") == primary,
+                     f"{label}: primary plane drawn by {primary} (got {m.group('primary')})")
     f = FDS.search(out)
     if checks.check(f is not None, f"{label}: fd count printed"):
         checks.check(f.group(1) == f.group(2),
@@ -67,8 +73,9 @@ def check_run(checks, out, label, path, frames=None, copied_zero=True):
     return m
 
 
-def check_bars(checks, img, rect, label, tolerance=6, background=True):
-    """vivid's bars inside `rect` (x, y, w, h) of an image from vm.read_ppm or read_png."""
+def check_bars(checks, img, rect, label, tolerance=6, background=BACKGROUND):
+    """vivid's bars inside `rect` (x, y, w, h) of an image from vm.read_ppm or read_png,
+    and `background` (an RGB colour, or None for no check) around it."""
     width, height, _ = img
     x, y, w, h = rect
     row = y + int(h * (TEXT_BOTTOM + 1) / 2)
@@ -78,16 +85,16 @@ def check_bars(checks, img, rect, label, tolerance=6, background=True):
             got = vmtest.vm.pixel(img, px, row)
             checks.check(vmtest.close(got, colour, tolerance),
                          f"{label}: bar {i} at ({px},{row}) is {colour} (got {got})")
-    if not background:
+    if background is None:
         return
     outside = [(x // 2, y + h // 2), (x + w + (width - x - w) // 2, y + h // 2),
                (x + w // 2, y // 2), (x + w // 2, y + h + (height - y - h) // 2)]
     for px, py in outside:
         if 0 <= px < width and 0 <= py < height and not (x <= px < x + w and y <= py < y + h):
             got = vmtest.vm.pixel(img, px, py)
-            checks.check(vmtest.close(got, BACKGROUND, 3),
-                         f"{label}: GL background outside the camera at ({px},{py}) is "
-                         f"{BACKGROUND} (got {got})")
+            checks.check(vmtest.close(got, background, 3),
+                         f"{label}: background outside the camera at ({px},{py}) is "
+                         f"{background} (got {got})")
 
 
 def probe_rows(text):

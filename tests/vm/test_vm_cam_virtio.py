@@ -18,7 +18,7 @@ import sys
 
 import camtest
 import vmtest
-from camtest import CAM, DISCONNECT, VIVID
+from camtest import BACKGROUND_ARG as BG, CAM, DISCONNECT, VIVID
 
 FULL = (0, 0, 640, 480)
 RECT = (64, 48, 512, 384)
@@ -54,8 +54,8 @@ echo "=== probe-rect"
 echo "=== probe-yuyv"
 {BASE} --format YUYV --probe 2>/dev/null
 {run_paused("import", "--format XR24", 60, 30)}
-{run_paused("gl-yuyv", f"--format YUYV --rect {SMALL_ARG} --path gl --fps 5", 8, 4)}
-{run_paused("gl-nv12", f"--format NV12 --rect {SMALL_ARG} --path gl --fps 5", 8, 4)}
+{run_paused("gl-yuyv", f"--format YUYV --rect {SMALL_ARG} --path gl --fps 5 {BG}", 8, 4)}
+{run_paused("gl-nv12", f"--format NV12 --rect {SMALL_ARG} --path gl --fps 5 {BG}", 8, 4)}
 echo "=== unplug"
 {BASE} --format XR24 --on-disconnect wait --pause-at 10 > $SCANOUT_VM_JOB/unplug.out 2>&1 &
 pid=$!
@@ -100,14 +100,15 @@ echo "=== end"
     }
     camtest.check_probes(checks, out, expected)
 
-    camtest.check_run(checks, camtest.section(out, "import"), "import", "import", frames=60)
+    camtest.check_run(checks, camtest.section(out, "import"), "import", "import", frames=60,
+                      primary="background")
     shot = os.path.join(job, "import.ppm")
     if checks.check(os.path.exists(shot), "import: screendump taken"):
-        camtest.check_bars(checks, vmtest.vm.read_ppm(shot), FULL, "import", background=False)
+        camtest.check_bars(checks, vmtest.vm.read_ppm(shot), FULL, "import", background=None)
 
     for fmt in ("yuyv", "nv12"):
         label = f"gl-{fmt}"
-        camtest.check_run(checks, camtest.section(out, label), label, "gl", frames=8)
+        camtest.check_run(checks, camtest.section(out, label), label, "gl", frames=8, primary="gl")
         shot = os.path.join(job, f"{label}.ppm")
         if checks.check(os.path.exists(shot), f"{label}: screendump taken"):
             camtest.check_bars(checks, vmtest.vm.read_ppm(shot), SMALL, label, tolerance=8)
@@ -119,7 +120,7 @@ echo "=== end"
     shot = os.path.join(job, "unplug.ppm")
     if checks.check(os.path.exists(shot), "unplug: screendump taken after the disconnect"):
         camtest.check_bars(checks, vmtest.vm.read_ppm(shot), FULL, "unplug: last frame kept",
-                           background=False)
+                           background=None)
 
     text = camtest.section(out, "unplug-exit")
     m = camtest.check_run(checks, text, "unplug-exit", "import")

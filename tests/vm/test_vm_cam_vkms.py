@@ -6,9 +6,11 @@ takes the screenshots.
 vkms imports vivid's dma_buf and has overlay planes taking XR24, but no
 plane scales and none takes YUV, so:
 - XR24 in a camera-sized rectangle: the export path puts the camera's own
-  buffers on an overlay above the GL-drawn primary plane; the screenshot
-  shows the bars inside the rectangle and the GL colour outside; over 300
-  frames nothing is copied and no buffer is requeued while on screen;
+  buffers on an overlay above the GL-drawn primary plane (--gl-primary); the
+  screenshot shows the bars inside the rectangle and the GL colour outside;
+  over 300 frames nothing is copied and no buffer is requeued while on screen;
+- the same without --gl-primary: GL is never loaded, a dumb buffer of the
+  asked colour fills the primary plane around the camera;
 - --fit (scaling needed) and YUYV: the probe rejects the plane paths with
   their errno and GL composes;
 - YUYV and NV12 through GL show the bars' colours in order;
@@ -20,11 +22,14 @@ import sys
 
 import camtest
 import vmtest
-from camtest import CAM, DISCONNECT, VIVID
+from camtest import BACKGROUND_ARG as BG, CAM, DISCONNECT, VIVID
 
 RECT = (192, 144, 640, 480)     # camera-sized, in the middle of 1024x768
 SMALL = (352, 264, 320, 240)    # half size: GL scales it down
 BASE = f"{CAM} --device vkms --size 640x480"
+# The dumb-buffer background of the run without GL.
+NOGL = (32, 128, 64)
+NOGL_ARG = "208040"
 
 
 def arg(rect):
@@ -51,9 +56,11 @@ echo "=== probe-fit"
 {BASE} --format XR24 --fit --probe 2>/dev/null
 echo "=== probe-yuyv"
 {BASE} --format YUYV --rect {arg(RECT)} --probe 2>/dev/null
-{run("export", f"--format XR24 --rect {arg(RECT)} --fps 25 --frames 300")}
-{run("gl-yuyv", f"--format YUYV --rect {arg(SMALL)} --path gl --fps 5 --frames 8")}
-{run("gl-nv12", f"--format NV12 --rect {arg(SMALL)} --path gl --fps 5 --frames 8")}
+{run("export", f"--format XR24 --rect {arg(RECT)} --fps 25 --frames 300 --gl-primary {BG}")}
+{run("export-nogl", f"--format XR24 --rect {arg(RECT)} --fps 25 --frames 50 "
+                    f"--background {NOGL_ARG}")}
+{run("gl-yuyv", f"--format YUYV --rect {arg(SMALL)} --path gl --fps 5 --frames 8 {BG}")}
+{run("gl-nv12", f"--format NV12 --rect {arg(SMALL)} --path gl --fps 5 --frames 8 {BG}")}
 echo "=== unplug"
 {BASE} --format XR24 --rect {arg(RECT)} --fps 25 > $SCANOUT_VM_JOB/unplug.out 2>&1 &
 pid=$!
@@ -84,14 +91,23 @@ echo "=== end"
     overlay = camtest.section(out, "probe-rect")
     checks.check("overlay plane" in overlay, "probe-rect: the export path uses an overlay plane")
 
-    camtest.check_run(checks, camtest.section(out, "export"), "export", "export", frames=300)
+    camtest.check_run(checks, camtest.section(out, "export"), "export", "export", frames=300,
+                      primary="gl")
     shot = os.path.join(job, "export.png")
     if checks.check(os.path.exists(shot), "export: writeback screenshot saved"):
         camtest.check_bars(checks, vmtest.read_png(shot), RECT, "export")
 
+    text = camtest.section(out, "export-nogl")
+    camtest.check_run(checks, text, "export-nogl", "export", frames=50, primary="background")
+    checks.check("GL not loaded" in text and "GL frames" not in text,
+                 "export-nogl: the display says GL was never loaded")
+    shot = os.path.join(job, "export-nogl.png")
+    if checks.check(os.path.exists(shot), "export-nogl: writeback screenshot saved"):
+        camtest.check_bars(checks, vmtest.read_png(shot), RECT, "export-nogl", background=NOGL)
+
     for fmt in ("yuyv", "nv12"):
         label = f"gl-{fmt}"
-        camtest.check_run(checks, camtest.section(out, label), label, "gl", frames=8)
+        camtest.check_run(checks, camtest.section(out, label), label, "gl", frames=8, primary="gl")
         shot = os.path.join(job, f"{label}.png")
         if checks.check(os.path.exists(shot), f"{label}: writeback screenshot saved"):
             camtest.check_bars(checks, vmtest.read_png(shot), SMALL, label, tolerance=8)

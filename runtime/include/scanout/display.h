@@ -60,6 +60,14 @@ struct DisplayOptions {
      * session's callbacks. Null: open the device directly.
      */
     Session *session = nullptr;
+    /**
+     * The primary plane's colour (0xRRGGBB) while GL draws nothing. Until
+     * the app sets a render callback (or a pointer drawn by GL, or asks for
+     * a texture), no GBM or EGL is loaded: the primary plane shows this
+     * colour from a dumb buffer, and layers carry the pictures. Black costs
+     * no CPU write at all (dumb buffers start zeroed).
+     */
+    uint32_t background = 0x000000;
 };
 
 /**
@@ -139,7 +147,8 @@ struct DisplayStats {
 
 /**
  * One output driven from one event loop: a connector, its CRTC and primary
- * plane, a GBM surface with an EGL context, and a page-flip loop.
+ * plane, a GBM surface with an EGL context (made when GL first draws), and a
+ * page-flip loop.
  *
  * The app draws with GLES in the render callback; the context is current
  * there. After it returns, the runtime swaps, imports the buffer as a
@@ -177,10 +186,14 @@ public:
     const DeviceInfo &device() const;
     /** "atomic" or "legacy". */
     const char *commitMode() const;
-    /** GL_RENDERER and GL_VERSION. */
+    /** GL_RENDERER and GL_VERSION; empty while GL is not loaded. */
     const std::string &renderer() const;
 
-    /** Called with the GLES context current to draw frame \a frame. */
+    /**
+     * Called with the GLES context current to draw frame \a frame. Setting
+     * it makes GL draw the primary plane (GBM and EGL are loaded then, on
+     * the first frame): without one, the primary plane shows the background.
+     */
     void setRenderCallback(RenderCallback callback);
     /** Called when a frame reached the screen, before the next one is drawn. */
     void setPresentCallback(PresentCallback callback);
