@@ -298,7 +298,7 @@ CPU: user+sys of the process tree over the whole run (start-up included), per
   the per-frame cost without start-up, also split into user and sys (kernel);
   each is a difference of medians, so user + sys need not add up to it.
 x peer: ratio to '{PEER}' (targets: CPU <= 0.2, RSS <= 0.25).
-RSS: ru_maxrss of the tool's process. p99: median of the rounds (worst round);
+RSS: peak RSS of the tool's process (GNU time %M). p99: median of the rounds (worst round);
   cap = camera timestamp to flip (vivid stamps ahead of delivery), deq =
   dequeue to flip; kmssink reports none.
 kmssink runs with -m and GST_DEBUG=GST_PERFORMANCE:4,v4l2src:2 for the counts

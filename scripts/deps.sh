@@ -26,7 +26,7 @@ for group in "$@"; do
         packages="$packages gcc make xz-utils python3"
         vm=1
         ;;
-    bench) packages="$packages kmscube gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;
+    bench) packages="$packages time kmscube gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;
     cross) packages="$packages crossbuild-essential-arm64 crossbuild-essential-armhf qemu-user-static
         libdrm-dev:arm64 libgbm-dev:arm64 libegl-dev:arm64 libgles-dev:arm64 libinih-dev:arm64
         libpng-dev:arm64 libinput-dev:arm64 libudev-dev:arm64 libxkbcommon-dev:arm64
