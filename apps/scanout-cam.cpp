@@ -16,8 +16,6 @@
 #include <string>
 #include <vector>
 
-#include <GLES2/gl2.h>
-
 #include <scanout/display.h>
 #include <scanout/event_loop.h>
 #include <scanout/log.h>
@@ -161,11 +159,8 @@ int run(const Config &config)
 
     /* GL only where it has something to do: a plane showing the camera needs none. */
     if (v.composedByGl() || config.glPrimary) {
-        uint32_t rgb = config.display.background;
-        d.setRenderCallback([&v, rgb](uint64_t frame) {
-            glClearColor(((rgb >> 16) & 0xff) / 255.0f, ((rgb >> 8) & 0xff) / 255.0f,
-                         (rgb & 0xff) / 255.0f, 1.0f);
-            glClear(GL_COLOR_BUFFER_BIT);
+        d.setRenderCallback([&d, &v](uint64_t frame) {
+            d.clearFrame();
             v.draw(frame);
         });
     }

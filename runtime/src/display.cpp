@@ -9,7 +9,6 @@
 #include <map>
 #include <optional>
 
-#include <GLES2/gl2.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/epoll.h>
@@ -23,8 +22,7 @@
 #include <scanout/select.h>
 
 #include "base/console.h"
-#include "gfx/egl.h"
-#include "gfx/quad.h"
+#include "gfx/renderer.h"
 #include "kms/commit.h"
 #include "kms/framebuffer.h"
 #include "kms/properties.h"
@@ -39,12 +37,6 @@ uint64_t monotonicNs()
     timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
-}
-
-const Framebuffer *boFramebuffer(gbm_bo *bo)
-{
-    /* Set by framebufferForBo() before a bo is ever queued. */
-    return static_cast<const Framebuffer *>(gbm_bo_get_user_data(bo));
 }
 
 /* DRM_MODE_ROTATE_* for a rotation. */
@@ -66,11 +58,12 @@ constexpr uint32_t kPrimaryFormats[] = {kFormatXrgb8888, kFormatArgb8888};
 } /* namespace */
 
 /*
- * Buffer flow: the render callback draws into the GBM surface; swap() locks
- * the new front bo, which becomes "queued" until its commit is accepted,
- * then "pending" until its flip event, then "current" while it is scanned
- * out. A bo goes back to GBM only when it stops being current. At most one
- * commit is in flight: a new frame is drawn only after the pending flip.
+ * Buffer flow: the render callback draws into the renderer's GBM surface;
+ * swap() locks the new front buffer, which becomes "queued" until its
+ * commit is accepted, then "pending" until its flip event, then "current"
+ * while it is scanned out. A buffer goes back to the renderer only when it
+ * stops being current. At most one commit is in flight: a new frame is
+ * drawn only after the pending flip.
  */
 class Display::Impl
 {
@@ -104,8 +97,10 @@ public:
     /* Without a session to say when master is back, asks for it now and then. */
     void watchMaster();
 
+    /* A GL frame: the renderer's buffer (null: none) and its framebuffer. */
     struct Slot {
-        gbm_bo *bo = nullptr;
+        void *bo = nullptr;
+        const Framebuffer *fb = nullptr;
         uint64_t frame = 0;
     };
 
@@ -121,7 +116,7 @@ public:
         std::vector<UniqueFd> fds;
         std::unique_ptr<Framebuffer> fb;
         std::optional<Error> fbError;
-        std::unique_ptr<DmaBufTexture> texture;
+        std::unique_ptr<RendererTexture> texture;
     };
 
     /*
@@ -172,7 +167,6 @@ public:
     PlaneState layerPlaneState(const Layer &layer, uint32_t buffer) const;
     Result<Layer *> findLayer(uint32_t layer);
     Result<Buffer *> findBuffer(uint32_t buffer);
-    Result<void> prepareQuad(const DmaBufTexture &texture);
 
     EventLoop &loop_;
     DisplayOptions options_;
@@ -210,8 +204,8 @@ public:
     std::vector<uint32_t> savedConnectors_;
 
     std::unique_ptr<VtGraphicsMode> vt_;
-    /* Null until GL is first needed. */
-    std::unique_ptr<RenderSurface> surface_;
+    /* Null until GL is first needed: the module is loaded then. */
+    std::unique_ptr<Renderer> renderer_;
     /* The primary plane's picture while GL draws nothing: one colour, made once. */
     std::unique_ptr<DumbBuffer> background_;
 
@@ -234,7 +228,6 @@ public:
     RenderCallback render_;
     PresentCallback present_;
     std::vector<PresentCallback> listeners_;
-    std::unique_ptr<TextureQuad> quad_;
 
     uint64_t nextFrame_ = 0;
     bool running_ = false;
@@ -463,20 +456,20 @@ Result<OutputState> Display::Impl::stateFor(bool modeset, const Layer *probe,
             onPrimary = &layer;
     if (onPrimary) {
         state.planes.push_back(layerPlaneState(*onPrimary, nextOf(*onPrimary)));
-    } else if (gbm_bo *bo = queued_.bo ? queued_.bo : current_.bo; !bo) {
+    } else if (const Slot &gl = queued_.bo ? queued_ : current_; !gl.bo) {
         if (!background_)
             return makeError(ENODATA, "CRTC %u: nothing drawn yet for primary plane %u", crtcId_,
                              primaryPlaneId_);
         state.planes.push_back(fullScreenPlane(primaryPlaneId_, background_->framebuffer().id(),
                                                mode_.hdisplay, mode_.vdisplay));
     } else {
-        PlaneState gl =
-            fullScreenPlane(primaryPlaneId_, boFramebuffer(bo)->id(), frameWidth(), frameHeight());
-        gl.crtcW = mode_.hdisplay;
-        gl.crtcH = mode_.vdisplay;
+        PlaneState plane =
+            fullScreenPlane(primaryPlaneId_, gl.fb->id(), frameWidth(), frameHeight());
+        plane.crtcW = mode_.hdisplay;
+        plane.crtcH = mode_.vdisplay;
         if (kmsRotation_)
-            gl.rotation = rotationBit(transform_.rotation());
-        state.planes.push_back(gl);
+            plane.rotation = rotationBit(transform_.rotation());
+        state.planes.push_back(plane);
     }
 
     for (const auto &[id, layer] : layers_) {
@@ -515,7 +508,7 @@ Result<void> Display::Impl::start()
      * render callback: draw the first frame the app sees again.
      */
     if (queued_.bo && probeFrame_) {
-        surface_->release(queued_.bo);
+        renderer_->release(queued_.bo);
         queued_ = {};
     }
     probeFrame_ = false;
@@ -588,7 +581,7 @@ Result<void> Display::Impl::modeset(uint64_t now)
 
     if (queued_.bo) {
         if (current_.bo)
-            surface_->release(current_.bo);
+            renderer_->release(current_.bo);
         current_ = std::exchange(queued_, {});
     }
     for (auto &[id, layer] : layers_) {
@@ -685,7 +678,7 @@ void Display::Impl::disableOutput()
 
     /* Nothing is scanned out any more: every buffer goes back. */
     if (current_.bo)
-        surface_->release(std::exchange(current_, {}).bo);
+        renderer_->release(std::exchange(current_, {}).bo);
     for (auto &[id, layer] : layers_) {
         uint32_t old = std::exchange(layer.current, 0);
         if (old && layer.events.released)
@@ -831,8 +824,7 @@ void Display::Impl::drawCursorGl()
 {
     if (!cursor_.set || !cursor_.visible || cursor_.planeId)
         return;
-    /* Runs of equal opaque pixels, each one scissored clear: no texture, no shader. */
-    glEnable(GL_SCISSOR_TEST);
+    /* Runs of equal opaque pixels, each one filled: no texture, no shader. */
     int32_t left = static_cast<int32_t>(cursor_.position.x) - static_cast<int32_t>(cursor_.hotX);
     int32_t top = static_cast<int32_t>(cursor_.position.y) - static_cast<int32_t>(cursor_.hotY);
     for (uint32_t y = 0; y < cursor_.height; y++) {
@@ -846,17 +838,11 @@ void Display::Impl::drawCursorGl()
                 Rect r{left + static_cast<int32_t>(x), top + static_cast<int32_t>(y), end - x, 1};
                 if (rotated() && !kmsRotation_)
                     r = transform_.toPhysical(r);
-                glScissor(r.x,
-                          static_cast<GLint>(frameHeight()) - r.y - static_cast<GLint>(r.height),
-                          static_cast<GLsizei>(r.width), static_cast<GLsizei>(r.height));
-                glClearColor(((px >> 16) & 0xff) / 255.0f, ((px >> 8) & 0xff) / 255.0f,
-                             (px & 0xff) / 255.0f, 1.0f);
-                glClear(GL_COLOR_BUFFER_BIT);
+                renderer_->fill(r, px & 0xffffffu);
             }
             x = end;
         }
     }
-    glDisable(GL_SCISSOR_TEST);
 }
 
 void Display::Impl::watchMaster()
@@ -880,15 +866,15 @@ void Display::Impl::watchMaster()
 
 Result<void> Display::Impl::ensureGl()
 {
-    if (surface_)
+    if (renderer_)
         return {};
-    Result<std::unique_ptr<RenderSurface>> surface =
-        RenderSurface::create(device_->fd(), frameWidth(), frameHeight(), format_);
-    if (!surface)
-        return surface.error();
-    surface_ = std::move(*surface);
+    Result<std::unique_ptr<Renderer>> renderer = createRenderer(
+        device_->fd(), frameWidth(), frameHeight(), format_, device_->info().caps.addFb2Modifiers);
+    if (!renderer)
+        return renderer.error();
+    renderer_ = std::move(*renderer);
     LOG_INFO("%s: GL frames %ux%u by %s", connector_.name.c_str(), frameWidth(), frameHeight(),
-             surface_->renderer().c_str());
+             renderer_->name().c_str());
     return {};
 }
 
@@ -896,29 +882,19 @@ Result<Display::Impl::Slot> Display::Impl::renderFrame(uint64_t frame)
 {
     if (Result<void> r = ensureGl(); !r)
         return r.error();
-    if (Result<void> r = surface_->makeCurrent(); !r)
+    if (Result<void> r = renderer_->makeCurrent(); !r)
         return r.error();
-    if (render_) {
+    if (render_)
         render_(frame);
-    } else {
-        /* Only a GL cursor to draw: over the background colour. */
-        uint32_t rgb = options_.background;
-        glClearColor(((rgb >> 16) & 0xff) / 255.0f, ((rgb >> 8) & 0xff) / 255.0f,
-                     (rgb & 0xff) / 255.0f, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-    }
+    else
+        renderer_->clear(options_.background); /* only a GL cursor to draw */
     drawCursorGl();
 
-    Result<gbm_bo *> bo = surface_->swap();
-    if (!bo)
-        return bo.error();
+    Result<Renderer::Frame> out = renderer_->swap();
+    if (!out)
+        return out.error();
     stats_.framesRendered++;
-    bool modifiers = device_->info().caps.addFb2Modifiers && surface_->explicitModifiers();
-    if (Result<const Framebuffer *> fb = framebufferForBo(device_->fd(), *bo, modifiers); !fb) {
-        surface_->release(*bo);
-        return fb.error();
-    }
-    return Slot{*bo, frame};
+    return Slot{out->buffer, out->framebuffer, frame};
 }
 
 void Display::Impl::scheduleCommit()
@@ -1031,7 +1007,7 @@ void Display::Impl::onFlip(uint64_t sequence, uint64_t timestampNs)
     /* The old front buffer left the screen: only now may GBM reuse it. */
     if (pending_.bo) {
         if (current_.bo)
-            surface_->release(current_.bo);
+            renderer_->release(current_.bo);
         current_ = std::exchange(pending_, {});
     }
 
@@ -1219,16 +1195,14 @@ Display::Impl::~Impl()
         drainPendingFlip();
         restore();
     }
-    if (device_ && surface_) {
+    if (device_ && renderer_) {
         for (Slot *slot : {&current_, &pending_, &queued_})
             if (slot->bo)
-                surface_->release(slot->bo);
+                renderer_->release(slot->bo);
         /* Textures need their context; framebuffers and memory need the fds. */
-        if (surface_->makeCurrent()) {
+        if (renderer_->makeCurrent())
             for (auto &[id, buffer] : buffers_)
                 buffer.texture.reset();
-            quad_.reset();
-        }
     }
     layers_.clear();
     buffers_.clear();
@@ -1236,8 +1210,8 @@ Display::Impl::~Impl()
     background_.reset();
     allocFd_.reset();
 
-    /* Bos (and the framebuffers cached on them) go with the surface, before the fd. */
-    surface_.reset();
+    /* Bos (and the framebuffers cached on them) go with the renderer, before the fd. */
+    renderer_.reset();
     backend_.reset();
     io_.reset();
     vt_.reset();
@@ -1303,7 +1277,7 @@ const char *Display::commitMode() const
 const std::string &Display::renderer() const
 {
     static const std::string none;
-    return impl_->surface_ ? impl_->surface_->renderer() : none;
+    return impl_->renderer_ ? impl_->renderer_->name() : none;
 }
 
 void Display::setRenderCallback(RenderCallback callback)
@@ -1414,7 +1388,7 @@ void Display::removeBuffer(uint32_t buffer)
     for (auto &[id, layer] : d.layers_)
         if (layer.queued == buffer)
             layer.queued = 0;
-    if (it->second.texture && d.surface_ && d.surface_->makeCurrent())
+    if (it->second.texture && d.renderer_ && d.renderer_->makeCurrent())
         it->second.texture.reset();
     d.buffers_.erase(it);
 }
@@ -1594,34 +1568,12 @@ Result<BufferTexture> Display::texture(uint32_t buffer)
     if (!b.texture) {
         if (Result<void> r = d.ensureGl(); !r)
             return r.error();
-        if (Result<void> r = d.surface_->makeCurrent(); !r)
-            return r.error();
-        if (Result<void> r = d.surface_->canSample(b.desc); !r)
-            return r.error();
-        Result<std::unique_ptr<DmaBufTexture>> tex =
-            DmaBufTexture::create(d.surface_->display(), b.desc);
+        Result<std::unique_ptr<RendererTexture>> tex = d.renderer_->createTexture(b.desc);
         if (!tex)
             return tex.error();
-        if (Result<void> r = d.prepareQuad(**tex); !r)
-            return r.error();
         b.texture = std::move(*tex);
     }
-    BufferTexture out{b.texture->name(), b.texture->target(), b.texture->textureCount(), {}};
-    for (uint32_t i = 0; i < out.planeCount; i++)
-        out.planes[i] = b.texture->name(i);
-    return out;
-}
-
-/* Compiles and runs the program for \a texture now, not in the first frame showing it. */
-Result<void> Display::Impl::prepareQuad(const DmaBufTexture &texture)
-{
-    if (!quad_) {
-        Result<std::unique_ptr<TextureQuad>> quad = TextureQuad::create();
-        if (!quad)
-            return quad.error();
-        quad_ = std::move(*quad);
-    }
-    return quad_->prepare(texture, frameWidth(), frameHeight());
+    return b.texture->info();
 }
 
 Result<void> Display::drawBuffer(uint32_t buffer, const Rect &destination)
@@ -1636,8 +1588,7 @@ Result<void> Display::drawBuffer(uint32_t buffer, const Rect &destination)
         dst = d.transform_.toPhysical(dst);
         turn = d.transform_.rotation();
     }
-    return d.quad_->draw(*d.buffers_.at(buffer).texture, dst, d.frameWidth(), d.frameHeight(),
-                         turn);
+    return d.renderer_->draw(*d.buffers_.at(buffer).texture, dst, turn);
 }
 
 Result<void> Display::screenshot(const std::string &path)
@@ -1665,6 +1616,12 @@ Result<void> Display::screenshot(const std::string &path)
     /* Anything that arrived meanwhile goes out with the next commit. */
     d.scheduleCommit();
     return {};
+}
+
+void Display::clearFrame()
+{
+    if (impl_->renderer_)
+        impl_->renderer_->clear(impl_->options_.background);
 }
 
 void Display::requestFrame()

@@ -271,6 +271,13 @@ public:
      */
     Result<void> screenshot(const std::string &path);
 
+    /**
+     * Fills the GL frame with DisplayOptions::background. Call it from the
+     * render callback: an app that only composes buffers (drawBuffer())
+     * needs no GL call of its own, nor to link GLES.
+     */
+    void clearFrame();
+
     /** Asks for a GL frame with the next flip (continuous = false). */
     void requestFrame();
 

@@ -5,7 +5,6 @@
 #include <cstring>
 
 #include <fcntl.h>
-#include <gbm.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <xf86drm.h>
@@ -189,44 +188,6 @@ DumbBuffer::~DumbBuffer()
         munmap(map_, size_);
     if (handle_)
         drmModeDestroyDumbBuffer(fd_, handle_);
-}
-
-namespace {
-
-void destroyBoFramebuffer(gbm_bo *, void *data)
-{
-    delete static_cast<Framebuffer *>(data);
-}
-
-} /* namespace */
-
-Result<const Framebuffer *> framebufferForBo(int fd, gbm_bo *bo, bool modifiers)
-{
-    if (void *cached = gbm_bo_get_user_data(bo))
-        return static_cast<const Framebuffer *>(cached);
-
-    /* GBM owns these handles: they are not closed after AddFB. */
-    FramebufferLayout layout;
-    layout.width = gbm_bo_get_width(bo);
-    layout.height = gbm_bo_get_height(bo);
-    layout.format = gbm_bo_get_format(bo);
-    layout.modifier = gbm_bo_get_modifier(bo);
-    int planes = gbm_bo_get_plane_count(bo);
-    for (int i = 0; i < planes && i < 4; i++) {
-        layout.handles[i] = gbm_bo_get_handle_for_plane(bo, i).u32;
-        layout.pitches[i] = gbm_bo_get_stride_for_plane(bo, i);
-        layout.offsets[i] = gbm_bo_get_offset(bo, i);
-    }
-
-    Result<std::unique_ptr<Framebuffer>> fb = Framebuffer::fromHandles(fd, layout, modifiers);
-    if (!fb)
-        return fb.error();
-    Framebuffer *raw = fb->release();
-    gbm_bo_set_user_data(bo, raw, destroyBoFramebuffer);
-    LOG_DEBUG("framebuffer %u for GBM bo %p: %ux%u %s %s", raw->id(), static_cast<void *>(bo),
-              layout.width, layout.height, fourccName(layout.format).c_str(),
-              modifierName(layout.modifier).c_str());
-    return static_cast<const Framebuffer *>(raw);
 }
 
 } /* namespace scanout */

@@ -8,8 +8,6 @@
 #include <scanout/result.h>
 #include <scanout/unique_fd.h>
 
-struct gbm_bo;
-
 namespace scanout {
 
 /** Buffer handles as AddFB2 takes them: up to four planes of one or more GEM objects. */
@@ -50,7 +48,7 @@ public:
      * closes the GEM handles right away (each distinct handle once).
      * GEM handles are per open file: a dma_buf exported from a bo that GBM
      * allocated on this same fd resolves to GBM's own handle, which this
-     * would close under it. Such buffers go through framebufferForBo().
+     * would close under it. Such buffers get theirs from the GL renderer.
      */
     static Result<std::unique_ptr<Framebuffer>> fromDmaBuf(int fd, const DmaBufDescription &desc,
                                                            bool modifiers);
@@ -104,11 +102,5 @@ private:
     void *map_ = nullptr;
     std::unique_ptr<Framebuffer> fb_;
 };
-
-/**
- * The framebuffer of a GBM bo, created on first use and cached on the bo
- * (gbm_bo_set_user_data), so it lives exactly as long as the bo.
- */
-Result<const Framebuffer *> framebufferForBo(int fd, gbm_bo *bo, bool modifiers);
 
 } /* namespace scanout */
