@@ -76,6 +76,11 @@ int run(const scanout::DisplayOptions &options, uint64_t frames, const std::set<
     }
     scanout::Display &d = **display;
 
+    /* The scene compiles its shaders now: GL must be there first. */
+    if (auto r = d.makeCurrent(); !r) {
+        std::fprintf(stderr, "scanout-demo: %s\n", r.error().describe().c_str());
+        return 1;
+    }
     auto scene = scanout::demo::Scene::create(d.width(), d.height());
     if (!scene) {
         std::fprintf(stderr, "scanout-demo: %s\n", scene.error().describe().c_str());

@@ -1295,6 +1295,13 @@ void Display::setRenderCallback(RenderCallback callback)
     impl_->scheduleCommit();
 }
 
+Result<void> Display::makeCurrent()
+{
+    if (Result<void> r = impl_->ensureGl(); !r)
+        return r.error();
+    return impl_->renderer_->makeCurrent();
+}
+
 void Display::setPresentCallback(PresentCallback callback)
 {
     impl_->present_ = std::move(callback);

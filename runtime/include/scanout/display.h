@@ -195,6 +195,12 @@ public:
      * the first frame): without one, the primary plane shows the background.
      */
     void setRenderCallback(RenderCallback callback);
+    /**
+     * Loads GL now (if it is not yet) and makes the display's GLES context
+     * current, for setup outside the render callback: compiling shaders,
+     * uploading textures. The render callback needs no such call.
+     */
+    Result<void> makeCurrent();
     /** Called when a frame reached the screen, before the next one is drawn. */
     void setPresentCallback(PresentCallback callback);
     /** One more present callback, for a component (a camera view) beside the app's own. */
