@@ -15,6 +15,8 @@ for f in bin/scanout-info bin/scanout-demo include/scanout/display.h; do
 done
 libdir=$(ls -d "$work"/prefix/lib* | head -1)
 [ -e "$libdir/pkgconfig/scanout.pc" ] || { echo "FAIL: scanout.pc not installed"; exit 1; }
+# The GL renderer is loaded at run time from beside libscanout.so.
+[ -e "$libdir/libscanout-gl.so.0" ] || { echo "FAIL: libscanout-gl.so.0 not beside libscanout"; exit 1; }
 [ -e "$libdir/cmake/scanout/scanoutConfig.cmake" ] || { echo "FAIL: CMake package not installed"; exit 1; }
 
 if grep -nE '#include *<(xf86drm|xf86drmMode|drm|drm_fourcc|gbm|EGL/|GLES)' "$work"/prefix/include/scanout/*.h; then
