@@ -1,11 +1,13 @@
 #!/bin/sh
 # Installs the build tree into a scratch prefix, then checks what a user gets:
 # the apps, the headers (free of libdrm/GBM/EGL, and libinput/xkbcommon, includes),
-# find_package(scanout) with scanout::runtime and scanout::input, and pkg-config.
-#   check.sh BUILD_DIR SOURCE_DIR
+# find_package(scanout) with scanout::runtime and scanout::input, and pkg-config,
+# and the libseat session module beside libscanout.so, which itself needs no libseat.
+#   check.sh BUILD_DIR SOURCE_DIR [SEAT_MODULE]    (SEAT_MODULE: libscanout-seat.so.0, if built)
 set -eu
 build=$1
 src=$2
+seat_module=${3:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -18,6 +20,18 @@ libdir=$(ls -d "$work"/prefix/lib* | head -1)
 # The GL renderer is loaded at run time from beside libscanout.so.
 [ -e "$libdir/libscanout-gl.so.0" ] || { echo "FAIL: libscanout-gl.so.0 not beside libscanout"; exit 1; }
 [ -e "$libdir/cmake/scanout/scanoutConfig.cmake" ] || { echo "FAIL: CMake package not installed"; exit 1; }
+if [ -n "$seat_module" ]; then
+    [ -e "$libdir/$seat_module" ] || { echo "FAIL: $seat_module not installed beside libscanout"; exit 1; }
+fi
+# libseat (and libsystemd behind it) is loaded with the module, never with libscanout.
+for lib in "$libdir"/libscanout*.so.*; do
+    [ -e "$lib" ] || continue
+    case "$lib" in *libscanout-seat.*) continue ;; esac
+    if readelf -d "$lib" | grep -E 'NEEDED.*lib(seat|systemd)'; then
+        echo "FAIL: $(basename "$lib") links libseat; only $seat_module may"
+        exit 1
+    fi
+done
 
 if grep -nE '#include *<(xf86drm|xf86drmMode|drm|drm_fourcc|gbm|EGL/|GLES)' "$work"/prefix/include/scanout/*.h; then
     echo "FAIL: a public header includes libdrm, GBM or EGL"
@@ -40,4 +54,4 @@ case "$flags" in
 *-lscanout*) ;;
 *) echo "FAIL: pkg-config gives '$flags'"; exit 1 ;;
 esac
-echo "install: apps, headers, CMake package and pkg-config file work: 1 passed, 0 failed"
+echo "install: apps, headers, seat module, CMake package and pkg-config file work: 1 passed, 0 failed"

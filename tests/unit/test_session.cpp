@@ -78,6 +78,37 @@ static void test_direct_needs_root()
     TEST_ASSERT_TRUE(contains(r.error().message(), "built without libseat"));
 }
 
+/* The seat module is built but could not be loaded: as without libseat, and saying why. */
+static SeatAttempt moduleMissing()
+{
+    SeatAttempt seat;
+    seat.built = true;
+    seat.errnum = ENOENT;
+    seat.missing = "the libseat session could not be loaded (load module libscanout-seat.so.0: "
+                   "libscanout-seat.so.0: cannot open shared object file: No such file or "
+                   "directory)";
+    return seat;
+}
+
+static void test_missing_module_is_like_no_libseat()
+{
+    TEST_ASSERT_TRUE(directAllowed(Backend::Auto, moduleMissing(), 0).ok());
+
+    Result<void> r = directAllowed(Backend::Auto, moduleMissing(), 65534);
+    TEST_ASSERT_FALSE(r.ok());
+    TEST_ASSERT_EQUAL_INT(EPERM, r.error().errnum());
+    TEST_ASSERT_TRUE(contains(r.error().message(), "libscanout-seat.so.0: cannot open shared"));
+    TEST_ASSERT_TRUE(contains(r.error().message(), "needs root, not euid 65534"));
+
+    r = directAllowed(Backend::Seat, moduleMissing(), 0);
+    TEST_ASSERT_FALSE(r.ok());
+    TEST_ASSERT_EQUAL_INT(ENOENT, r.error().errnum());
+    TEST_ASSERT_TRUE(contains(r.error().message(), "backend 'seat' asked for, but the libseat "
+                                                   "session could not be loaded (load module "
+                                                   "libscanout-seat.so.0"));
+    TEST_ASSERT_FALSE(contains(r.error().message(), "built without libseat"));
+}
+
 static void test_vt_choice()
 {
     /* /dev/tty3 is major 4 minor 3; /dev/tty0 (minor 0) and ttyS0 (minor 64) are not VTs. */
@@ -137,6 +168,7 @@ int main()
     RUN_TEST(test_non_root_without_daemon_says_what_was_tried);
     RUN_TEST(test_seat_only_never_goes_direct);
     RUN_TEST(test_direct_needs_root);
+    RUN_TEST(test_missing_module_is_like_no_libseat);
     RUN_TEST(test_vt_choice);
     RUN_TEST(test_drm_nodes_and_keyboard_mode);
     RUN_TEST(test_libseat_log_lines);

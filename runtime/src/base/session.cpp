@@ -9,6 +9,7 @@
 
 #include <scanout/log.h>
 
+#include "base/module.h"
 #include "base/session_backend.h"
 
 namespace scanout {
@@ -33,6 +34,22 @@ const char *backendName(SessionOptions::Backend backend)
     return "?";
 }
 
+#ifdef SCANOUT_HAVE_LIBSEAT
+/* The libseat backend: the module's, or the runtime's own when it is static. */
+Result<const SeatModule *> seatModule()
+{
+#ifdef SCANOUT_SEAT_BUILTIN
+    return scanout_seat_module();
+#else
+    Result<void *> entry = loadModuleSymbol(SCANOUT_SEAT_MODULE, "scanout_seat_module");
+    if (!entry)
+        return entry.error();
+    using Entry = const SeatModule *(*)();
+    return reinterpret_cast<Entry>(*entry)();
+#endif
+}
+#endif
+
 } /* namespace */
 
 Result<void> directAllowed(SessionOptions::Backend requested, const SeatAttempt &seat,
@@ -44,6 +61,9 @@ Result<void> directAllowed(SessionOptions::Backend requested, const SeatAttempt 
             return makeError(ENOTSUP,
                              "session: backend 'seat' asked for, but scanout was built without "
                              "libseat (install libseat-dev and rebuild)");
+        if (!seat.missing.empty())
+            return makeError(seat.errnum, "session: backend 'seat' asked for, but %s",
+                             seat.missing.c_str());
         return makeError(seat.errnum,
                          "session: libseat opened no seat (tried %s%s%s); is seatd running "
                          "with its socket open to this user, or is this a logind session?",
@@ -61,6 +81,9 @@ Result<void> directAllowed(SessionOptions::Backend requested, const SeatAttempt 
                          "session: scanout was built without libseat, and handling the VT "
                          "directly needs root, not euid %u",
                          euid);
+    if (!seat.missing.empty())
+        return makeError(EPERM, "session: %s, and handling the VT directly needs root, not euid %u",
+                         seat.missing.c_str(), euid);
     return makeError(EPERM,
                      "session: no seat daemon answered (tried %s%s%s), and handling the VT "
                      "directly needs root, not euid %u: as another user, run seatd (with its "
@@ -140,10 +163,15 @@ Result<std::unique_ptr<Session>> Session::open(EventLoop &loop, const SessionOpt
 #ifdef SCANOUT_HAVE_LIBSEAT
     attempt.built = true;
     if (options.backend != SessionOptions::Backend::Direct) {
-        Result<std::unique_ptr<SessionBackend>> seat =
-            openSeatSession(loop, options.backend, attempt);
-        if (seat)
+        /* A module that is gone (not installed, deleted) counts as libseat not built. */
+        if (Result<const SeatModule *> module = seatModule(); !module) {
+            attempt.errnum = module.error().errnum();
+            attempt.missing = format("the libseat session could not be loaded (%s)",
+                                     module.error().message().c_str());
+        } else if (Result<std::unique_ptr<SessionBackend>> seat =
+                       (*module)->openSeatSession(loop, options.backend, attempt)) {
             session->backend_ = std::move(*seat);
+        }
     }
 #endif
 
@@ -155,6 +183,9 @@ Result<std::unique_ptr<Session>> Session::open(EventLoop &loop, const SessionOpt
                      "scanout handles the VT itself",
                      attempt.backends.c_str(), attempt.reason.empty() ? "" : ": ",
                      attempt.reason.c_str());
+        else if (!attempt.missing.empty())
+            LOG_WARN("session: %s; running as root, so scanout handles the VT itself",
+                     attempt.missing.c_str());
         Result<std::unique_ptr<SessionBackend>> direct = openDirectSession(loop);
         if (!direct)
             return direct.error();

@@ -15,9 +15,9 @@ class EventLoop;
 
 /**
  * What a Session does, implemented once with libseat (session_libseat.cpp,
- * built only when libseat is found) and once by hand on the VT
- * (session_direct.cpp). Each backend owns the devices it opened and closes
- * those still open when it is destroyed.
+ * the module libscanout-seat.so, built only when libseat is found) and once
+ * by hand on the VT (session_direct.cpp). Each backend owns the devices it
+ * opened and closes those still open when it is destroyed.
  */
 class SessionBackend
 {
@@ -38,9 +38,10 @@ public:
 
 /** How a libseat attempt went, for choosing the fallback and for the error message. */
 struct SeatAttempt {
-    bool built = false;   /* scanout was built with libseat */
+    bool built = false;   /* scanout was built with libseat (the seat module was built) */
+    std::string missing;  /* why the seat module did not load; libseat was not tried */
     bool tried = false;   /* libseat_open_seat was called */
-    int errnum = 0;       /* its errno when it failed */
+    int errnum = 0;       /* its errno (or the module's) when it failed */
     std::string backends; /* which libseat backends were tried: "seatd, logind" */
     std::string reason;   /* what libseat logged about the failure */
 };
@@ -79,4 +80,23 @@ Result<std::unique_ptr<SessionBackend>> openDirectSession(EventLoop &loop);
 Result<std::unique_ptr<SessionBackend>>
 openSeatSession(EventLoop &loop, SessionOptions::Backend requested, SeatAttempt &attempt);
 
+/*
+ * The libseat backend is a module of its own (module.h), so that libseat
+ * and what it pulls in (libsystemd, libgcrypt, liblzma, libzstd...) are
+ * mapped only into processes that open a seat. The module is built from
+ * the same tree as libscanout, so the two share these types as they are.
+ */
+struct SeatModule {
+    Result<std::unique_ptr<SessionBackend>> (*openSeatSession)(EventLoop &loop,
+                                                               SessionOptions::Backend requested,
+                                                               SeatAttempt &attempt);
+};
+
 } /* namespace scanout */
+
+/**
+ * The seat module's entry point, looked up by name (or called directly when
+ * the runtime is static and has the backend built in): a SeatModule that
+ * lives as long as the process.
+ */
+extern "C" const scanout::SeatModule *scanout_seat_module();

@@ -2,7 +2,8 @@
 /*
  * The seat session: libseat talks to seatd or logind, which own the VT and
  * open the devices for us, so the process needs no privileges. Built only
- * when libseat is found (SCANOUT_HAVE_LIBSEAT).
+ * when libseat is found (SCANOUT_HAVE_LIBSEAT), as the module
+ * libscanout-seat.so that session.cpp loads when a seat is asked for.
  */
 #include <cerrno>
 #include <chrono>
@@ -331,3 +332,11 @@ openSeatSession(EventLoop &loop, SessionOptions::Backend requested, SeatAttempt 
 }
 
 } /* namespace scanout */
+
+extern "C" [[gnu::visibility("default")]] const scanout::SeatModule *scanout_seat_module()
+{
+    static const scanout::SeatModule module = {
+        .openSeatSession = scanout::openSeatSession,
+    };
+    return &module;
+}
