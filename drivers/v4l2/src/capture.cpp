@@ -338,79 +338,86 @@ void CaptureDevice::Impl::fail(const Error &error)
         callback(error);
 }
 
+/*
+ * One buffer per wake-up: the fd is watched level-triggered, so a second
+ * finished buffer wakes the loop again at once, and the DQBUF that would
+ * only have answered EAGAIN is saved on every frame.
+ */
 void CaptureDevice::Impl::onEvents(uint32_t events)
 {
-    bool dequeued = false;
-    while (streaming) {
-        v4l2_buffer buf{};
-        v4l2_plane planes[VIDEO_MAX_PLANES]{};
-        buf.type = type;
-        buf.memory = v4l2Memory(memory);
-        if (mplane) {
-            buf.m.planes = planes;
-            buf.length = format.memPlanes;
-        }
-        if (xioctl(fd.get(), VIDIOC_DQBUF, &buf) < 0) {
-            int err = errno;
-            if (err != EAGAIN)
-                return fail(makeError(err, "DQBUF on %s", path.c_str()));
-            /* An error or hang-up with nothing to dequeue would wake us forever. */
-            if (!dequeued && (events & (EPOLLERR | EPOLLHUP)))
-                return fail(makeError(EIO, "%s polls %s%s with no buffer to dequeue", path.c_str(),
-                                      (events & EPOLLERR) ? "EPOLLERR " : "",
-                                      (events & EPOLLHUP) ? "EPOLLHUP" : ""));
-            return;
-        }
-        dequeued = true;
-        if (buf.index >= buffers.size())
-            return fail(makeError(EIO, "DQBUF on %s returned buffer %u of %zu", path.c_str(),
-                                  buf.index, buffers.size()));
-        Buffer &b = buffers[buf.index];
-        b.queued = false;
-
-        if (buf.flags & V4L2_BUF_FLAG_ERROR) {
-            /* The data may be torn: never shown, straight back to the driver. */
-            stats.errors++;
-            noteSequence(buf.sequence, true);
-            LOG_DEBUG("%s: buffer %u sequence %u flagged ERROR, requeued", path.c_str(), buf.index,
-                      buf.sequence);
-            if (Result<void> r = queueBuffer(buf.index); !r)
-                return fail(r.error());
-            continue;
-        }
-
-        if ((buf.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) != V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC &&
-            !warnedClock) {
-            warnedClock = true;
-            LOG_WARN("%s: buffer timestamps are not CLOCK_MONOTONIC (flags 0x%x)", path.c_str(),
-                     buf.flags);
-        }
-        noteSequence(buf.sequence, false);
-
-        CapturedFrame frame;
-        frame.index = buf.index;
-        frame.sequence = buf.sequence;
-        frame.timestampNs = static_cast<uint64_t>(buf.timestamp.tv_sec) * 1000000000u +
-                            static_cast<uint64_t>(buf.timestamp.tv_usec) * 1000u;
-        if (mplane) {
-            for (uint32_t p = 0; p < format.memPlanes; p++) {
-                frame.bytesused[p] = planes[p].bytesused;
-                frame.dataOffset[p] = planes[p].data_offset;
-                b.dataOffset[p] = planes[p].data_offset;
-            }
-        } else {
-            frame.bytesused[0] = buf.bytesused;
-        }
-        stats.captured++;
-        std::shared_ptr<FrameCallback> callback = onFrame;
-        bool deviceDestroyed = false;
-        destroyed = &deviceDestroyed;
-        (*callback)(frame);
-        /* The callback may have stopped the stream, or even destroyed the device. */
-        if (deviceDestroyed)
-            return;
-        destroyed = nullptr;
+    if (!streaming)
+        return;
+    v4l2_buffer buf{};
+    v4l2_plane planes[VIDEO_MAX_PLANES]{};
+    buf.type = type;
+    buf.memory = v4l2Memory(memory);
+    if (mplane) {
+        buf.m.planes = planes;
+        buf.length = format.memPlanes;
     }
+    if (xioctl(fd.get(), VIDIOC_DQBUF, &buf) < 0) {
+        int err = errno;
+        if (err != EAGAIN)
+            return fail(makeError(err, "DQBUF on %s", path.c_str()));
+        /* An error or hang-up with nothing to dequeue would wake us forever. */
+        if (events & (EPOLLERR | EPOLLHUP))
+            return fail(makeError(EIO, "%s polls %s%s with no buffer to dequeue", path.c_str(),
+                                  (events & EPOLLERR) ? "EPOLLERR " : "",
+                                  (events & EPOLLHUP) ? "EPOLLHUP" : ""));
+        return;
+    }
+    if (buf.index >= buffers.size())
+        return fail(makeError(EIO, "DQBUF on %s returned buffer %u of %zu", path.c_str(), buf.index,
+                              buffers.size()));
+    Buffer &b = buffers[buf.index];
+    b.queued = false;
+
+    if (buf.flags & V4L2_BUF_FLAG_ERROR) {
+        /*
+         * The data may be torn: never shown, straight back to the driver.
+         * Then nothing more this wake-up. A good buffer behind it keeps the
+         * fd readable and the loop comes back for it; another DQBUF here
+         * would mostly answer EAGAIN, and errors are rare.
+         */
+        stats.errors++;
+        noteSequence(buf.sequence, true);
+        LOG_DEBUG("%s: buffer %u sequence %u flagged ERROR, requeued", path.c_str(), buf.index,
+                  buf.sequence);
+        if (Result<void> r = queueBuffer(buf.index); !r)
+            return fail(r.error());
+        return;
+    }
+
+    if ((buf.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) != V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC &&
+        !warnedClock) {
+        warnedClock = true;
+        LOG_WARN("%s: buffer timestamps are not CLOCK_MONOTONIC (flags 0x%x)", path.c_str(),
+                 buf.flags);
+    }
+    noteSequence(buf.sequence, false);
+
+    CapturedFrame frame;
+    frame.index = buf.index;
+    frame.sequence = buf.sequence;
+    frame.timestampNs = static_cast<uint64_t>(buf.timestamp.tv_sec) * 1000000000u +
+                        static_cast<uint64_t>(buf.timestamp.tv_usec) * 1000u;
+    if (mplane) {
+        for (uint32_t p = 0; p < format.memPlanes; p++) {
+            frame.bytesused[p] = planes[p].bytesused;
+            frame.dataOffset[p] = planes[p].data_offset;
+            b.dataOffset[p] = planes[p].data_offset;
+        }
+    } else {
+        frame.bytesused[0] = buf.bytesused;
+    }
+    stats.captured++;
+    std::shared_ptr<FrameCallback> callback = onFrame;
+    bool deviceDestroyed = false;
+    destroyed = &deviceDestroyed;
+    (*callback)(frame);
+    /* The callback may have stopped the stream, or even destroyed the device: then hands off. */
+    if (!deviceDestroyed)
+        destroyed = nullptr;
 }
 
 std::vector<std::string> CaptureDevice::list()
