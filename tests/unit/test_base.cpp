@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <string>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -74,6 +75,81 @@ static void test_loop_post_and_exit_code()
     TEST_ASSERT_EQUAL_INT(7, (*loop)->run());
     TEST_ASSERT_EQUAL_INT(1, first);
     TEST_ASSERT_EQUAL_INT(2, second);
+}
+
+static void test_loop_runs_work_posted_by_an_fd_callback_before_sleeping()
+{
+    auto loop = EventLoop::create();
+    TEST_ASSERT_TRUE(loop.ok());
+    EventLoop &l = **loop;
+    int fds[2], more[2];
+    TEST_ASSERT_EQUAL_INT(0, pipe2(fds, O_CLOEXEC | O_NONBLOCK));
+    TEST_ASSERT_EQUAL_INT(0, pipe2(more, O_CLOEXEC | O_NONBLOCK));
+    UniqueFd rd(fds[0]), wr(fds[1]), moreRd(more[0]), moreWr(more[1]);
+    auto drain = [](int fd) {
+        char c;
+        while (read(fd, &c, 1) == 1) {
+        }
+    };
+
+    /*
+     * The fd callback f posts a and b. a makes another fd ready and posts c:
+     * that fd (m) is served before c runs. c posts d with nothing ready at all.
+     */
+    std::string order;
+    auto d = [&] {
+        order += "d";
+        l.exit(0);
+    };
+    auto c = [&] {
+        order += "c";
+        l.post(d);
+    };
+    auto a = [&] {
+        order += "a";
+        TEST_ASSERT_EQUAL_INT(1, write(moreWr.get(), "x", 1));
+        l.post(c);
+    };
+    auto f = [&](uint32_t) {
+        drain(rd.get());
+        order += "f";
+        l.post(a);
+        l.post([&] { order += "b"; });
+    };
+    auto m = [&](uint32_t) {
+        drain(moreRd.get());
+        order += "m";
+    };
+    TEST_ASSERT_TRUE(l.addFd(rd.get(), EPOLLIN, f).ok());
+    TEST_ASSERT_TRUE(l.addFd(moreRd.get(), EPOLLIN, m).ok());
+    /* Nothing else ever becomes ready: a loop that slept with work posted would meet this. */
+    TEST_ASSERT_TRUE(l.addTimer(5000000000ull, 0, [&] { l.exit(99); }).ok());
+
+    TEST_ASSERT_EQUAL_INT(1, write(wr.get(), "x", 1));
+    TEST_ASSERT_EQUAL_INT(0, l.run());
+    TEST_ASSERT_EQUAL_STRING("fabmcd", order.c_str());
+}
+
+static void test_loop_exit_from_posted_work_keeps_the_rest_queued()
+{
+    auto loop = EventLoop::create();
+    TEST_ASSERT_TRUE(loop.ok());
+    std::string order;
+    (*loop)->post([&] {
+        order += "a";
+        (*loop)->exit(5);
+        (*loop)->post([&] {
+            order += "c";
+            (*loop)->exit(6);
+        });
+    });
+    /* The same batch: runs although exit() came first. */
+    (*loop)->post([&] { order += "b"; });
+    TEST_ASSERT_EQUAL_INT(5, (*loop)->run());
+    TEST_ASSERT_EQUAL_STRING("ab", order.c_str());
+    /* What was posted after exit() waits for the next run(). */
+    TEST_ASSERT_EQUAL_INT(6, (*loop)->run());
+    TEST_ASSERT_EQUAL_STRING("abc", order.c_str());
 }
 
 static void test_loop_timers()
@@ -189,6 +265,8 @@ int main()
     RUN_TEST(test_unique_fd_closes_and_moves);
     RUN_TEST(test_result_carries_errno_and_message);
     RUN_TEST(test_loop_post_and_exit_code);
+    RUN_TEST(test_loop_runs_work_posted_by_an_fd_callback_before_sleeping);
+    RUN_TEST(test_loop_exit_from_posted_work_keeps_the_rest_queued);
     RUN_TEST(test_loop_timers);
     RUN_TEST(test_loop_fd_source_and_remove);
     RUN_TEST(test_loop_signals_through_signalfd);

@@ -175,6 +175,10 @@ def check_exports(c, out, label, fourcc, drm, mem_planes, data_offset=0):
             f"{label}: EXPBUF fds are O_CLOEXEC|O_RDWR, lseek size >= sizeimage "
             f"{sizeimage}, and mmap to the same bytes as the V4L2 mapping")
     c.check(len(fds) == len(exports), f"{label}: one dma_buf fd per buffer and plane")
+    # Streaming and EXPBUF map nothing; the CPU view comes with the first read.
+    maps = [dict(zip(m[0::2], map(int, m[1::2]))) for m in out.lines("mappings")]
+    c.check(len(maps) == 1 and maps[0]["before_read"] == 0 and maps[0]["after_read"] >= 1,
+            f"{label}: no camera buffer mmapped until one is read ({maps})")
     same = [e for e in exports if "same_bytes" in e]
     c.check(len(same) == mem_planes, f"{label}: the sampled buffer's dma_buf compared")
     want_planes = 1 if fourcc in RGB_FORMATS or fourcc in ("YUYV", "UYVY") else \

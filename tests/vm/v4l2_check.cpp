@@ -14,10 +14,12 @@
  * Bars are sampled at the centre of each of the 8 bars, below vivid's text
  * (its OSD lines end at row 144), on two rows.
  */
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -124,28 +126,56 @@ bool decodeDrm(uint32_t drm, const uint8_t *px, unsigned rgb[3])
     }
 }
 
+/* A captured buffer's memory planes as the library maps them for the CPU. */
+using Mapped = std::array<const uint8_t *, VIDEO_MAX_PLANES>;
+
+Result<Mapped> mapBuffer(CaptureDevice &cam, uint32_t index)
+{
+    Mapped out{};
+    for (uint32_t m = 0; m < cam.format().memPlanes; m++) {
+        Result<const uint8_t *> map = cam.mapping(index, m);
+        if (!map)
+            return map.error();
+        out[m] = *map;
+    }
+    return out;
+}
+
+/* How many of this process's mappings are of \a node: the V4L2 buffers it mmapped. */
+int countMappings(const std::string &node)
+{
+    int count = 0;
+    std::ifstream maps("/proc/self/maps");
+    std::string line, suffix = " " + node;
+    while (std::getline(maps, line))
+        if (line.size() > suffix.size() &&
+            line.compare(line.size() - suffix.size(), suffix.size(), suffix) == 0)
+            count++;
+    return count;
+}
+
 /* Colour plane \a p of a captured buffer: start and pitch, from the library's own view. */
 struct PlaneView {
     const uint8_t *base = nullptr;
     uint32_t pitch = 0;
 };
-PlaneView colourPlane(const CaptureDevice &cam, const FormatInfo &info, const CapturedFrame &f,
-                      unsigned p)
+PlaneView colourPlane(const CaptureDevice &cam, const Mapped &mem, const FormatInfo &info,
+                      const CapturedFrame &f, unsigned p)
 {
     const CaptureFormat &fmt = cam.format();
     if (info.memPlanes == 1) {
         PlaneLayout l = packedPlaneLayout(info, fmt.bytesperline[0], fmt.height, p);
-        return {cam.mapping(f.index, 0) + f.dataOffset[0] + l.offset, l.pitch};
+        return {mem[0] + f.dataOffset[0] + l.offset, l.pitch};
     }
-    return {cam.mapping(f.index, p) + f.dataOffset[p], fmt.bytesperline[p]};
+    return {mem[p] + f.dataOffset[p], fmt.bytesperline[p]};
 }
 
 /* Y', Cb, Cr at (x, y) of a captured YUV buffer. */
-void sampleYuv(const CaptureDevice &cam, const FormatInfo &info, const CapturedFrame &f, uint32_t x,
-               uint32_t y, unsigned out[3])
+void sampleYuv(const CaptureDevice &cam, const Mapped &mem, const FormatInfo &info,
+               const CapturedFrame &f, uint32_t x, uint32_t y, unsigned out[3])
 {
     x &= ~1u; /* the first pixel of a chroma pair */
-    PlaneView p0 = colourPlane(cam, info, f, 0);
+    PlaneView p0 = colourPlane(cam, mem, info, f, 0);
     const uint8_t *row = p0.base + size_t{y} * p0.pitch;
     if (info.planes == 1) {
         const uint8_t *pair = row + x * 2;
@@ -156,7 +186,7 @@ void sampleYuv(const CaptureDevice &cam, const FormatInfo &info, const CapturedF
         return;
     }
     out[0] = row[x];
-    PlaneView p1 = colourPlane(cam, info, f, 1);
+    PlaneView p1 = colourPlane(cam, mem, info, f, 1);
     const uint8_t *crow = p1.base + size_t{y / info.vsub} * p1.pitch;
     if (info.planes == 2) {
         const uint8_t *c = crow + (x / info.hsub) * 2;
@@ -165,7 +195,7 @@ void sampleYuv(const CaptureDevice &cam, const FormatInfo &info, const CapturedF
         out[2] = crFirst ? c[0] : c[1];
         return;
     }
-    PlaneView p2 = colourPlane(cam, info, f, 2);
+    PlaneView p2 = colourPlane(cam, mem, info, f, 2);
     out[1] = crow[x / info.hsub];
     out[2] = p2.base[size_t{y / info.vsub} * p2.pitch + x / info.hsub];
 }
@@ -286,6 +316,19 @@ Result<CapturedFrame> capture(CaptureDevice &cam, uint32_t frames,
     return last;
 }
 
+/*
+ * Maps the buffer to sample. Streaming and exporting must not have mapped
+ * any: the zero-copy paths never read pixels, so they never pay for a
+ * mapping. Prints the count before and after.
+ */
+Result<Mapped> mapSampled(CaptureDevice &cam, const CapturedFrame &last)
+{
+    int before = countMappings(cam.path());
+    Result<Mapped> mem = mapBuffer(cam, last.index);
+    std::printf("mappings before_read %d after_read %d\n", before, countMappings(cam.path()));
+    return mem;
+}
+
 const char *accessName(int fd)
 {
     switch (fcntl(fd, F_GETFL) & O_ACCMODE) {
@@ -298,8 +341,12 @@ const char *accessName(int fd)
     }
 }
 
-/* EXPBUF fds: open, close-on-exec, at least sizeimage long, the same bytes as the mapping. */
-void checkExports(const CaptureDevice &cam, const CapturedFrame &last, int card)
+/*
+ * EXPBUF fds: open, close-on-exec, at least sizeimage long, the same bytes
+ * as the mapping (\a lastMem, of buffer \a last).
+ */
+void checkExports(const CaptureDevice &cam, const CapturedFrame &last, const Mapped &lastMem,
+                  int card)
 {
     const CaptureFormat &fmt = cam.format();
     for (uint32_t i = 0; i < cam.bufferCount(); i++) {
@@ -325,7 +372,7 @@ void checkExports(const CaptureDevice &cam, const CapturedFrame &last, int card)
             if (i == last.index) {
                 void *map = mmap(nullptr, cam.mappingSize(i, m), PROT_READ, MAP_SHARED, fd, 0);
                 if (map != MAP_FAILED) {
-                    same = !std::memcmp(map, cam.mapping(i, m), fmt.sizeimage[m]);
+                    same = !std::memcmp(map, lastMem[m], fmt.sizeimage[m]);
                     munmap(map, cam.mappingSize(i, m));
                 }
             }
@@ -399,14 +446,16 @@ int cmdRgb(const std::string &path, uint32_t w, uint32_t h, uint32_t frames,
         Result<CapturedFrame> last = capture(**cam, frames, nullptr);
         if (!last)
             return fail(last.error());
-        checkExports(**cam, *last, card.get());
+        Result<Mapped> mem = mapSampled(**cam, *last);
+        if (!mem)
+            return fail(mem.error());
+        checkExports(**cam, *last, *mem, card.get());
         Result<DmaBufDescription> desc = (*cam)->exportedBuffer(last->index);
         if (!desc)
             return fail(desc.error());
         const CaptureFormat &fmt = (*cam)->format();
         for (const Sample &s : samplePoints(w, h)) {
-            const uint8_t *px = (*cam)->mapping(last->index, 0) +
-                                size_t{s.y} * fmt.bytesperline[0] + s.x * info->cpp[0];
+            const uint8_t *px = (*mem)[0] + size_t{s.y} * fmt.bytesperline[0] + s.x * info->cpp[0];
             unsigned rgb[3];
             if (!decodeDrm(desc->format, px, rgb))
                 return fail(
@@ -433,10 +482,13 @@ int cmdYuv(const std::string &path, uint32_t w, uint32_t h, uint32_t frames,
         Result<CapturedFrame> last = capture(**cam, frames, nullptr);
         if (!last)
             return fail(last.error());
-        checkExports(**cam, *last, -1);
+        Result<Mapped> mem = mapSampled(**cam, *last);
+        if (!mem)
+            return fail(mem.error());
+        checkExports(**cam, *last, *mem, -1);
         for (const Sample &s : samplePoints(w, h)) {
             unsigned ycc[3];
-            sampleYuv(**cam, *info, *last, s.x, s.y, ycc);
+            sampleYuv(**cam, *mem, *info, *last, s.x, s.y, ycc);
             std::printf("ycbcr %s %u x %u y %u ycbcr %u %u %u\n", name.c_str(), s.bar, s.x, s.y,
                         ycc[0], ycc[1], ycc[2]);
         }

@@ -353,9 +353,11 @@ Result<std::string> CameraView::Impl::setUpCopy()
     Result<uint32_t> count = camera_->requestBuffers(Memory::Mmap, options_.buffers);
     if (!count)
         return count.error();
+    /* Every buffer now: a failed mmap rejects the path rather than frames later. */
     for (uint32_t i = 0; i < *count; i++)
-        if (!camera_->mapping(i, 0))
-            return makeError(EINVAL, "%s: buffer %u is not mapped", camera_->path().c_str(), i);
+        for (uint32_t p = 0; p < captureFormat_.memPlanes; p++)
+            if (Result<const uint8_t *> map = camera_->mapping(i, p); !map)
+                return map.error();
     for (int i = 0; i < 3; i++) {
         Result<SharedBuffer> shared =
             display_.allocateBuffer(format_->drm, captureFormat_.width, captureFormat_.height);
@@ -418,25 +420,30 @@ Result<uint32_t> CameraView::Impl::copyFrame(const CapturedFrame &frame)
     const FormatLayout *layout = formatLayout(format_->drm);
     uint64_t copied = 0;
     for (unsigned p = 0; p < layout->planes; p++) {
-        const uint8_t *src;
-        uint32_t srcPitch;
-        size_t srcSize;
+        uint32_t memPlane, srcPitch;
+        uint64_t offset;
         if (captureFormat_.memPlanes > 1) {
-            src = camera_->mapping(frame.index, p) + frame.dataOffset[p];
+            memPlane = p;
+            offset = frame.dataOffset[p];
             srcPitch = captureFormat_.bytesperline[p];
-            srcSize = camera_->mappingSize(frame.index, p) - frame.dataOffset[p];
         } else {
             PlaneLayout pl = packedPlaneLayout(*format_, captureFormat_.bytesperline[0],
                                                captureFormat_.height, p);
-            src = camera_->mapping(frame.index, 0) + frame.dataOffset[0] + pl.offset;
+            memPlane = 0;
+            offset = uint64_t{frame.dataOffset[0]} + pl.offset;
             srcPitch = pl.pitch;
-            srcSize = camera_->mappingSize(frame.index, 0) - frame.dataOffset[0] - pl.offset;
         }
+        /* Mapped by setUpCopy(): only a lookup here. */
+        Result<const uint8_t *> map = camera_->mapping(frame.index, memPlane);
+        if (!map)
+            return map.error();
+        size_t size = camera_->mappingSize(frame.index, memPlane);
         uint32_t rowBytes = layout->rowBytes(p, captureFormat_.width);
         uint32_t rows = layout->rows(p, captureFormat_.height);
-        if (uint64_t{srcPitch} * (rows - 1) + rowBytes > srcSize)
+        if (offset > size || uint64_t{srcPitch} * (rows - 1) + rowBytes > size - offset)
             return makeError(EINVAL, "%s: buffer %u plane %u is smaller than its format",
                              camera_->path().c_str(), frame.index, p);
+        const uint8_t *src = *map + offset;
         uint8_t *out = dst.data + dst.dmaBuf.planes[p].offset;
         for (uint32_t y = 0; y < rows; y++)
             std::memcpy(out + uint64_t{y} * dst.dmaBuf.planes[p].pitch,

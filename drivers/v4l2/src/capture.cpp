@@ -80,9 +80,14 @@ class CaptureDevice::Impl
 public:
     struct Buffer {
         bool queued = false;
-        /* Memory::Mmap: read-only mappings and the exported dma_bufs, per memory plane. */
-        std::array<const uint8_t *, VIDEO_MAX_PLANES> map{};
+        /*
+         * Memory::Mmap, per memory plane: QUERYBUF's length and mmap offset,
+         * the read-only mapping once mapping() asked for it (null until
+         * then), and the exported dma_bufs.
+         */
         std::array<size_t, VIDEO_MAX_PLANES> length{};
+        std::array<uint32_t, VIDEO_MAX_PLANES> memOffset{};
+        std::array<const uint8_t *, VIDEO_MAX_PLANES> map{};
         std::array<UniqueFd, VIDEO_MAX_PLANES> exported;
         /* Memory::DmaBuf: the attached fds and their sizes. */
         bool attached = false;
@@ -126,7 +131,8 @@ public:
 
     Result<void> readFormat();
     Result<void> queueBuffer(uint32_t index);
-    Result<void> mapAndExport(uint32_t index);
+    Result<void> queryAndExport(uint32_t index);
+    Result<const uint8_t *> map(uint32_t index, uint32_t memPlane);
     void releaseBuffers();
     void stopStreaming();
     void onEvents(uint32_t events);
@@ -204,7 +210,7 @@ Result<void> CaptureDevice::Impl::queueBuffer(uint32_t index)
     return {};
 }
 
-Result<void> CaptureDevice::Impl::mapAndExport(uint32_t index)
+Result<void> CaptureDevice::Impl::queryAndExport(uint32_t index)
 {
     Buffer &b = buffers[index];
     v4l2_buffer buf{};
@@ -224,15 +230,8 @@ Result<void> CaptureDevice::Impl::mapAndExport(uint32_t index)
                          index, path.c_str(), count, format.memPlanes);
 
     for (uint32_t p = 0; p < count; p++) {
-        size_t length = mplane ? planes[p].length : buf.length;
-        off_t offset = mplane ? planes[p].m.mem_offset : buf.m.offset;
-        /* Read-only: the copy path only reads, and V4L2 capture mappings need no write. */
-        void *addr = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd.get(), offset);
-        if (addr == MAP_FAILED)
-            return makeError(errno, "mmap buffer %u plane %u (%zu bytes) of %s", index, p, length,
-                             path.c_str());
-        b.map[p] = static_cast<const uint8_t *>(addr);
-        b.length[p] = length;
+        b.length[p] = mplane ? planes[p].length : buf.length;
+        b.memOffset[p] = mplane ? planes[p].m.mem_offset : buf.m.offset;
 
         if (exportErrno)
             continue;
@@ -259,6 +258,31 @@ Result<void> CaptureDevice::Impl::mapAndExport(uint32_t index)
         b.exported[p].reset(ex.fd);
     }
     return {};
+}
+
+/*
+ * Only when asked: vb2's vmalloc buffers (vivid) are mapped in full at
+ * mmap, so mapping every buffer up front would add its whole size to the
+ * process's RSS on the zero-copy paths, which never read a pixel.
+ */
+Result<const uint8_t *> CaptureDevice::Impl::map(uint32_t index, uint32_t memPlane)
+{
+    if (memory != Memory::Mmap)
+        return makeError(EINVAL, "%s: buffers are imported (DMABUF), not mapped", path.c_str());
+    if (index >= buffers.size() || memPlane >= format.memPlanes)
+        return makeError(EINVAL, "%s: no buffer %u plane %u (%zu buffers of %u planes)",
+                         path.c_str(), index, memPlane, buffers.size(), format.memPlanes);
+    Buffer &b = buffers[index];
+    if (b.map[memPlane])
+        return b.map[memPlane];
+    /* Read-only: the copy path only reads, and V4L2 capture mappings need no write. */
+    void *addr =
+        ::mmap(nullptr, b.length[memPlane], PROT_READ, MAP_SHARED, fd.get(), b.memOffset[memPlane]);
+    if (addr == MAP_FAILED)
+        return makeError(errno, "mmap buffer %u plane %u (%zu bytes) of %s", index, memPlane,
+                         b.length[memPlane], path.c_str());
+    b.map[memPlane] = static_cast<const uint8_t *>(addr);
+    return b.map[memPlane];
 }
 
 void CaptureDevice::Impl::releaseBuffers()
@@ -338,79 +362,86 @@ void CaptureDevice::Impl::fail(const Error &error)
         callback(error);
 }
 
+/*
+ * One buffer per wake-up: the fd is watched level-triggered, so a second
+ * finished buffer wakes the loop again at once, and the DQBUF that would
+ * only have answered EAGAIN is saved on every frame.
+ */
 void CaptureDevice::Impl::onEvents(uint32_t events)
 {
-    bool dequeued = false;
-    while (streaming) {
-        v4l2_buffer buf{};
-        v4l2_plane planes[VIDEO_MAX_PLANES]{};
-        buf.type = type;
-        buf.memory = v4l2Memory(memory);
-        if (mplane) {
-            buf.m.planes = planes;
-            buf.length = format.memPlanes;
-        }
-        if (xioctl(fd.get(), VIDIOC_DQBUF, &buf) < 0) {
-            int err = errno;
-            if (err != EAGAIN)
-                return fail(makeError(err, "DQBUF on %s", path.c_str()));
-            /* An error or hang-up with nothing to dequeue would wake us forever. */
-            if (!dequeued && (events & (EPOLLERR | EPOLLHUP)))
-                return fail(makeError(EIO, "%s polls %s%s with no buffer to dequeue", path.c_str(),
-                                      (events & EPOLLERR) ? "EPOLLERR " : "",
-                                      (events & EPOLLHUP) ? "EPOLLHUP" : ""));
-            return;
-        }
-        dequeued = true;
-        if (buf.index >= buffers.size())
-            return fail(makeError(EIO, "DQBUF on %s returned buffer %u of %zu", path.c_str(),
-                                  buf.index, buffers.size()));
-        Buffer &b = buffers[buf.index];
-        b.queued = false;
-
-        if (buf.flags & V4L2_BUF_FLAG_ERROR) {
-            /* The data may be torn: never shown, straight back to the driver. */
-            stats.errors++;
-            noteSequence(buf.sequence, true);
-            LOG_DEBUG("%s: buffer %u sequence %u flagged ERROR, requeued", path.c_str(), buf.index,
-                      buf.sequence);
-            if (Result<void> r = queueBuffer(buf.index); !r)
-                return fail(r.error());
-            continue;
-        }
-
-        if ((buf.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) != V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC &&
-            !warnedClock) {
-            warnedClock = true;
-            LOG_WARN("%s: buffer timestamps are not CLOCK_MONOTONIC (flags 0x%x)", path.c_str(),
-                     buf.flags);
-        }
-        noteSequence(buf.sequence, false);
-
-        CapturedFrame frame;
-        frame.index = buf.index;
-        frame.sequence = buf.sequence;
-        frame.timestampNs = static_cast<uint64_t>(buf.timestamp.tv_sec) * 1000000000u +
-                            static_cast<uint64_t>(buf.timestamp.tv_usec) * 1000u;
-        if (mplane) {
-            for (uint32_t p = 0; p < format.memPlanes; p++) {
-                frame.bytesused[p] = planes[p].bytesused;
-                frame.dataOffset[p] = planes[p].data_offset;
-                b.dataOffset[p] = planes[p].data_offset;
-            }
-        } else {
-            frame.bytesused[0] = buf.bytesused;
-        }
-        stats.captured++;
-        std::shared_ptr<FrameCallback> callback = onFrame;
-        bool deviceDestroyed = false;
-        destroyed = &deviceDestroyed;
-        (*callback)(frame);
-        /* The callback may have stopped the stream, or even destroyed the device. */
-        if (deviceDestroyed)
-            return;
-        destroyed = nullptr;
+    if (!streaming)
+        return;
+    v4l2_buffer buf{};
+    v4l2_plane planes[VIDEO_MAX_PLANES]{};
+    buf.type = type;
+    buf.memory = v4l2Memory(memory);
+    if (mplane) {
+        buf.m.planes = planes;
+        buf.length = format.memPlanes;
     }
+    if (xioctl(fd.get(), VIDIOC_DQBUF, &buf) < 0) {
+        int err = errno;
+        if (err != EAGAIN)
+            return fail(makeError(err, "DQBUF on %s", path.c_str()));
+        /* An error or hang-up with nothing to dequeue would wake us forever. */
+        if (events & (EPOLLERR | EPOLLHUP))
+            return fail(makeError(EIO, "%s polls %s%s with no buffer to dequeue", path.c_str(),
+                                  (events & EPOLLERR) ? "EPOLLERR " : "",
+                                  (events & EPOLLHUP) ? "EPOLLHUP" : ""));
+        return;
+    }
+    if (buf.index >= buffers.size())
+        return fail(makeError(EIO, "DQBUF on %s returned buffer %u of %zu", path.c_str(), buf.index,
+                              buffers.size()));
+    Buffer &b = buffers[buf.index];
+    b.queued = false;
+
+    if (buf.flags & V4L2_BUF_FLAG_ERROR) {
+        /*
+         * The data may be torn: never shown, straight back to the driver.
+         * Then nothing more this wake-up. A good buffer behind it keeps the
+         * fd readable and the loop comes back for it; another DQBUF here
+         * would mostly answer EAGAIN, and errors are rare.
+         */
+        stats.errors++;
+        noteSequence(buf.sequence, true);
+        LOG_DEBUG("%s: buffer %u sequence %u flagged ERROR, requeued", path.c_str(), buf.index,
+                  buf.sequence);
+        if (Result<void> r = queueBuffer(buf.index); !r)
+            return fail(r.error());
+        return;
+    }
+
+    if ((buf.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) != V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC &&
+        !warnedClock) {
+        warnedClock = true;
+        LOG_WARN("%s: buffer timestamps are not CLOCK_MONOTONIC (flags 0x%x)", path.c_str(),
+                 buf.flags);
+    }
+    noteSequence(buf.sequence, false);
+
+    CapturedFrame frame;
+    frame.index = buf.index;
+    frame.sequence = buf.sequence;
+    frame.timestampNs = static_cast<uint64_t>(buf.timestamp.tv_sec) * 1000000000u +
+                        static_cast<uint64_t>(buf.timestamp.tv_usec) * 1000u;
+    if (mplane) {
+        for (uint32_t p = 0; p < format.memPlanes; p++) {
+            frame.bytesused[p] = planes[p].bytesused;
+            frame.dataOffset[p] = planes[p].data_offset;
+            b.dataOffset[p] = planes[p].data_offset;
+        }
+    } else {
+        frame.bytesused[0] = buf.bytesused;
+    }
+    stats.captured++;
+    std::shared_ptr<FrameCallback> callback = onFrame;
+    bool deviceDestroyed = false;
+    destroyed = &deviceDestroyed;
+    (*callback)(frame);
+    /* The callback may have stopped the stream, or even destroyed the device: then hands off. */
+    if (!deviceDestroyed)
+        destroyed = nullptr;
 }
 
 std::vector<std::string> CaptureDevice::list()
@@ -631,7 +662,7 @@ Result<uint32_t> CaptureDevice::requestBuffers(Memory memory, uint32_t count)
     d.buffers.resize(req.count);
     if (memory == Memory::Mmap) {
         for (uint32_t i = 0; i < req.count; i++) {
-            if (Result<void> r = d.mapAndExport(i); !r) {
+            if (Result<void> r = d.queryAndExport(i); !r) {
                 d.releaseBuffers();
                 return r.error();
             }
@@ -699,12 +730,9 @@ Result<DmaBufDescription> CaptureDevice::exportedBuffer(uint32_t index) const
     return desc;
 }
 
-const uint8_t *CaptureDevice::mapping(uint32_t index, uint32_t memPlane) const
+Result<const uint8_t *> CaptureDevice::mapping(uint32_t index, uint32_t memPlane)
 {
-    const Impl &d = *impl_;
-    if (index >= d.buffers.size() || memPlane >= VIDEO_MAX_PLANES)
-        return nullptr;
-    return d.buffers[index].map[memPlane];
+    return impl_->map(index, memPlane);
 }
 
 size_t CaptureDevice::mappingSize(uint32_t index, uint32_t memPlane) const

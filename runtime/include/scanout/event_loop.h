@@ -46,7 +46,15 @@ public:
     /** Removes a source added by addFd(), addTimer() or addSignal(). */
     void remove(Id id);
 
-    /** Runs \a callback at the start of the next loop iteration. */
+    /**
+     * Runs \a callback once the callbacks of the events being dispatched
+     * have returned, before the loop sleeps again. Posted callbacks run in
+     * the order posted; one posted by a posted callback runs in the next
+     * round, after the fds that are ready by then. Posted before run(), it
+     * runs when run() starts; posted after exit(), at the next run().
+     *
+     * Only for the loop's own thread: a post does not wake a sleeping loop.
+     */
     void post(Callback callback);
 
     /** Dispatches until exit() is called (or was, before run()); returns its code. */
@@ -62,7 +70,6 @@ private:
     void updateSignalMask();
 
     UniqueFd epoll_;
-    UniqueFd postFd_;
     std::map<Id, std::unique_ptr<Source>> sources_;
     std::vector<Callback> posted_;
     Id nextId_ = 1;

@@ -7,7 +7,6 @@
 #include <cstring>
 
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
@@ -37,16 +36,6 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create()
     loop->epoll_.reset(epoll_create1(EPOLL_CLOEXEC));
     if (!loop->epoll_.isValid())
         return makeError(errno, "epoll_create1");
-
-    loop->postFd_.reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-    if (!loop->postFd_.isValid())
-        return makeError(errno, "eventfd for posted callbacks");
-
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.u64 = 0; /* id 0 is the post queue */
-    if (epoll_ctl(loop->epoll_.get(), EPOLL_CTL_ADD, loop->postFd_.get(), &ev) < 0)
-        return makeError(errno, "epoll_ctl ADD eventfd %d", loop->postFd_.get());
 
     return loop;
 }
@@ -178,20 +167,20 @@ void EventLoop::remove(Id id)
     sources_.erase(it);
 }
 
+/*
+ * Only the loop's own thread posts (callbacks and setup before run()), so
+ * the queue needs no lock and no wake-up: run() looks at it before it
+ * sleeps. A post from another thread would sit there until some fd woke
+ * the loop.
+ */
 void EventLoop::post(Callback callback)
 {
     posted_.push_back(std::move(callback));
-    uint64_t one = 1;
-    if (write(postFd_.get(), &one, sizeof(one)) < 0 && errno != EAGAIN)
-        LOG_ERROR("event loop: write to eventfd %d: %s", postFd_.get(), strerror(errno));
 }
 
 void EventLoop::dispatchPosted()
 {
-    uint64_t count;
-    while (read(postFd_.get(), &count, sizeof(count)) > 0) {
-    }
-    /* Callbacks may post more; those run on the next iteration. */
+    /* Callbacks may post more; those run in the next round. */
     std::vector<Callback> batch;
     batch.swap(posted_);
     for (auto &cb : batch)
@@ -204,7 +193,19 @@ int EventLoop::run()
 
     /* An exit() asked for before run() (e.g. from a setup callback) still counts. */
     while (!quit_) {
-        int n = epoll_wait(epoll_.get(), events, 16, -1);
+        /*
+         * Posted work first: it is what the last round of callbacks asked
+         * for (a commit after a camera frame, say). The whole batch runs,
+         * even past an exit(); what it posts waits for the next round.
+         */
+        if (!posted_.empty()) {
+            dispatchPosted();
+            if (quit_)
+                break;
+        }
+        /* Still posted work: look at the fds without sleeping, then run it. */
+        int timeout = posted_.empty() ? -1 : 0;
+        int n = epoll_wait(epoll_.get(), events, 16, timeout);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -214,11 +215,6 @@ int EventLoop::run()
 
         for (int i = 0; i < n && !quit_; i++) {
             Id id = events[i].data.u64;
-            if (id == 0) {
-                dispatchPosted();
-                continue;
-            }
-
             /* A callback may remove its own or another source. */
             auto it = sources_.find(id);
             if (it == sources_.end())

@@ -103,8 +103,8 @@ public:
 
     /**
      * REQBUFS: \a count buffers in \a memory mode. Returns the count the
-     * driver granted. For Mmap the buffers are exported (EXPBUF) and mapped
-     * right away.
+     * driver granted. For Mmap the buffers are exported (EXPBUF) right away;
+     * the CPU maps them only through mapping().
      */
     Result<uint32_t> requestBuffers(Memory memory, uint32_t count);
     Memory memory() const;
@@ -116,8 +116,15 @@ public:
      * offsets. Fails with EINVAL for formats not in the table.
      */
     Result<DmaBufDescription> exportedBuffer(uint32_t index) const;
-    /** Read-only CPU view of an Mmap buffer's memory plane, for the copy path. */
-    const uint8_t *mapping(uint32_t index, uint32_t memPlane) const;
+    /**
+     * Read-only CPU view of an Mmap buffer's memory plane, for the copy
+     * path. Mapped on the first call and kept until the buffers are
+     * released, so paths that never read the pixels never pay for the
+     * mapping. EINVAL for DMABUF buffers and for an index or plane out of
+     * range; mmap's errno when mapping fails.
+     */
+    Result<const uint8_t *> mapping(uint32_t index, uint32_t memPlane);
+    /** The memory plane's length from QUERYBUF, mapped or not; 0 where mapping() fails EINVAL. */
     size_t mappingSize(uint32_t index, uint32_t memPlane) const;
 
     /**
