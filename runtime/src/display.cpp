@@ -879,9 +879,8 @@ Result<void> Display::Impl::ensureGl()
         device_->fd(), frameWidth(), frameHeight(), format_, device_->info().caps.addFb2Modifiers);
     if (!renderer)
         return renderer.error();
+    /* The renderer logs what it made: GL_RENDERER, size, format, modifiers. */
     renderer_ = std::move(*renderer);
-    LOG_INFO("%s: GL frames %ux%u by %s", connector_.name.c_str(), frameWidth(), frameHeight(),
-             renderer_->name().c_str());
     return {};
 }
 

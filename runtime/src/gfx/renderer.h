@@ -76,7 +76,8 @@ using CreateRendererFn = void (*)(int drmFd, uint32_t width, uint32_t height,
                                   const FormatChoice *format, bool addFb2Modifiers,
                                   Result<std::unique_ptr<Renderer>> *out);
 
-inline constexpr const char *kRendererModule = "libscanout-gl.so.0";
+/* The module's file name, from the build (its soname follows the project's major version). */
+inline constexpr const char *kRendererModule = SCANOUT_GL_MODULE;
 inline constexpr const char *kRendererSymbol = "scanout_create_gl_renderer";
 
 /**
