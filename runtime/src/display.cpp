@@ -598,13 +598,6 @@ Result<void> Display::Impl::modeset(uint64_t now)
 
 void Display::Impl::pause(unsigned reason, const char *why)
 {
-    /*
-     * While paused someone else may commit to our CRTC and planes (a VT
-     * switch, another master, the console after a disconnect): the next
-     * commit must not trust what the backend last applied. The resume is a
-     * full modeset anyway.
-     */
-    backend_->invalidate();
     unsigned before = paused_;
     paused_ |= reason;
     if (before & reason)

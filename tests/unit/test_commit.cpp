@@ -121,10 +121,6 @@ PropertyTable table()
     cursor.fbId = 20;
     cursor.crtcId = 21;
     t.planes[64] = cursor;
-    PlaneProps overlay = p;
-    overlay.fbId = 30;
-    overlay.crtcId = 31;
-    t.planes[63] = overlay;
     return t;
 }
 
@@ -136,48 +132,6 @@ OutputState state(uint32_t fb)
     s.mode = fixtures::mode(1280, 800, 71000, 1440, 823, true);
     s.planes.push_back(fullScreenPlane(61, fb, 1280, 800));
     return s;
-}
-
-/* A camera stream: the GL frame on the primary, a 640x480 picture on overlay 63 (0: off). */
-OutputState withOverlay(uint32_t fb, uint32_t overlayFb)
-{
-    OutputState s = state(fb);
-    PlaneState camera = fullScreenPlane(63, overlayFb, 640, 480);
-    camera.crtcX = 320;
-    camera.crtcY = 160;
-    s.planes.push_back(camera);
-    return s;
-}
-
-std::vector<PropertyValue> request(const OutputState &s, bool modeset)
-{
-    /* Empty if it fails, which no test expects. */
-    Result<std::vector<PropertyValue>> r = buildAtomicRequest(s, table(), modeset, 900);
-    return r ? *r : std::vector<PropertyValue>{};
-}
-
-/* What the kernel holds after \a s was committed with a modeset. */
-AppliedProperties afterModeset(const OutputState &s)
-{
-    AppliedProperties applied;
-    applied.apply(request(s, true));
-    return applied;
-}
-
-std::vector<PropertyValue> lastAtomic(const FakeKmsIo &io)
-{
-    for (auto it = io.calls.rbegin(); it != io.calls.rend(); ++it)
-        if (it->what == "atomic")
-            return it->props;
-    return {};
-}
-
-size_t countOf(const std::vector<PropertyValue> &props, uint32_t object)
-{
-    size_t n = 0;
-    for (const PropertyValue &p : props)
-        n += p.object == object;
-    return n;
 }
 
 bool has(const std::vector<PropertyValue> &props, uint32_t object, uint32_t prop, uint64_t value)
@@ -379,167 +333,6 @@ static void test_atomic_backend_reports_ebusy()
     TEST_ASSERT_EQUAL_UINT(0, io.liveBlobs.size());
 }
 
-static void test_diff_sends_only_the_changed_overlay_fb()
-{
-    AppliedProperties applied = afterModeset(withOverlay(1, 100));
-    std::vector<PropertyValue> delta =
-        diffAtomicRequest(applied, request(withOverlay(1, 101), false), table());
-    TEST_ASSERT_EQUAL_UINT(1, delta.size());
-    TEST_ASSERT_TRUE(delta[0] == (PropertyValue{63, 30, 101}));
-
-    /* A plane that moves sends the moved coordinate only. */
-    OutputState moved = withOverlay(1, 100);
-    moved.planes[1].crtcX = 0;
-    delta = diffAtomicRequest(applied, request(moved, false), table());
-    TEST_ASSERT_EQUAL_UINT(1, delta.size());
-    TEST_ASSERT_TRUE(delta[0] == (PropertyValue{63, 16, 0}));
-}
-
-static void test_diff_unchanged_sends_the_primary_fb()
-{
-    /* Still a flip: the primary's FB_ID, as it is, brings the CRTC and its event in. */
-    AppliedProperties applied = afterModeset(withOverlay(1, 100));
-    std::vector<PropertyValue> delta =
-        diffAtomicRequest(applied, request(withOverlay(1, 100), false), table());
-    TEST_ASSERT_EQUAL_UINT(1, delta.size());
-    TEST_ASSERT_TRUE(delta[0] == (PropertyValue{61, 10, 1}));
-}
-
-static void test_diff_plane_turned_off()
-{
-    AppliedProperties applied = afterModeset(withOverlay(1, 100));
-    std::vector<PropertyValue> delta =
-        diffAtomicRequest(applied, request(withOverlay(1, 0), false), table());
-    TEST_ASSERT_EQUAL_UINT(2, delta.size());
-    TEST_ASSERT_TRUE(has(delta, 63, 30, 0)); /* FB_ID */
-    TEST_ASSERT_TRUE(has(delta, 63, 31, 0)); /* CRTC_ID */
-}
-
-static void test_diff_plane_turned_on_sends_all_of_it()
-{
-    /* On, off, on again: its geometry is in the cache and unchanged, and sent all the same. */
-    AppliedProperties applied = afterModeset(withOverlay(1, 100));
-    applied.apply(diffAtomicRequest(applied, request(withOverlay(1, 0), false), table()));
-    std::vector<PropertyValue> on = request(withOverlay(1, 102), false);
-    std::vector<PropertyValue> delta = diffAtomicRequest(applied, on, table());
-    TEST_ASSERT_EQUAL_UINT(10, countOf(delta, 63));
-    TEST_ASSERT_EQUAL_UINT(countOf(on, 63), countOf(delta, 63));
-    TEST_ASSERT_TRUE(has(delta, 63, 30, 102));
-    TEST_ASSERT_TRUE(has(delta, 63, 31, 41));
-    TEST_ASSERT_TRUE(has(delta, 63, 16, 320));
-    TEST_ASSERT_EQUAL_UINT(0, countOf(delta, 61)); /* the primary did not change */
-}
-
-static void test_diff_with_nothing_applied_sends_everything()
-{
-    std::vector<PropertyValue> full = request(withOverlay(1, 100), false);
-    TEST_ASSERT_TRUE(diffAtomicRequest(AppliedProperties(), full, table()) == full);
-}
-
-static void test_atomic_backend_flips_send_deltas()
-{
-    FakeKmsIo io;
-    PropertyTable t = table();
-    auto backend = createAtomicBackend(io, t);
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(1, 100), CommitKind::Modeset, nullptr).ok());
-    TEST_ASSERT_EQUAL_UINT(3 + 10 + 10, lastAtomic(io).size());
-
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(1, 101), CommitKind::Flip, nullptr).ok());
-    TEST_ASSERT_TRUE(lastAtomic(io) == (std::vector<PropertyValue>{{63, 30, 101}}));
-    /* The flip is remembered: the next one differs from it, not from the modeset. */
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(2, 101), CommitKind::Flip, nullptr).ok());
-    TEST_ASSERT_TRUE(lastAtomic(io) == (std::vector<PropertyValue>{{61, 10, 2}}));
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(2, 101), CommitKind::Flip, nullptr).ok());
-    TEST_ASSERT_TRUE(lastAtomic(io) == (std::vector<PropertyValue>{{61, 10, 2}}));
-}
-
-static void test_atomic_backend_test_commits_leave_the_cache()
-{
-    FakeKmsIo io;
-    PropertyTable t = table();
-    auto backend = createAtomicBackend(io, t);
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(1, 100), CommitKind::Modeset, nullptr).ok());
-    /* A TEST_ONLY probe sends everything and the kernel applies none of it. */
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(1, 0), CommitKind::Test, nullptr).ok());
-    TEST_ASSERT_EQUAL_UINT(3 + 10 + 2, lastAtomic(io).size());
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(1, 101), CommitKind::Flip, nullptr).ok());
-    TEST_ASSERT_TRUE(lastAtomic(io) == (std::vector<PropertyValue>{{63, 30, 101}}));
-}
-
-static void test_atomic_backend_failed_commits_leave_the_cache()
-{
-    FakeKmsIo io;
-    PropertyTable t = table();
-    auto backend = createAtomicBackend(io, t);
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(1, 100), CommitKind::Modeset, nullptr).ok());
-
-    io.atomicErrors = {-EBUSY};
-    Result<void> r = backend->commit(withOverlay(1, 101), CommitKind::Flip, nullptr);
-    TEST_ASSERT_FALSE(r.ok());
-    TEST_ASSERT_EQUAL_INT(EBUSY, r.error().errnum());
-    std::vector<PropertyValue> refused = lastAtomic(io);
-    TEST_ASSERT_TRUE(refused == (std::vector<PropertyValue>{{63, 30, 101}}));
-    /* The retry sends the same delta. */
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(1, 101), CommitKind::Flip, nullptr).ok());
-    TEST_ASSERT_TRUE(lastAtomic(io) == refused);
-
-    /* A refused modeset does not replace what the kernel holds either. */
-    io.atomicErrors = {-EINVAL};
-    TEST_ASSERT_FALSE(backend->commit(withOverlay(5, 0), CommitKind::Modeset, nullptr).ok());
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(1, 102), CommitKind::Flip, nullptr).ok());
-    TEST_ASSERT_TRUE(lastAtomic(io) == (std::vector<PropertyValue>{{63, 30, 102}}));
-}
-
-static void test_atomic_backend_invalidate_sends_everything()
-{
-    FakeKmsIo io;
-    PropertyTable t = table();
-    auto backend = createAtomicBackend(io, t);
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(1, 100), CommitKind::Modeset, nullptr).ok());
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(2, 100), CommitKind::Flip, nullptr).ok());
-    backend->invalidate();
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(2, 100), CommitKind::Flip, nullptr).ok());
-    TEST_ASSERT_TRUE(lastAtomic(io) == request(withOverlay(2, 100), false));
-    /* Then deltas again. */
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(3, 100), CommitKind::Flip, nullptr).ok());
-    TEST_ASSERT_TRUE(lastAtomic(io) == (std::vector<PropertyValue>{{61, 10, 3}}));
-
-    /* Legacy keeps nothing: invalidate() submits nothing. */
-    FakeKmsIo legacyIo;
-    auto legacy = createLegacyBackend(legacyIo);
-    legacy->invalidate();
-    TEST_ASSERT_EQUAL_UINT(0, legacyIo.calls.size());
-}
-
-static void test_atomic_backend_modeset_replaces_the_cache()
-{
-    /* A plane a modeset does not name is no longer trusted: it comes back whole. */
-    FakeKmsIo io;
-    PropertyTable t = table();
-    auto backend = createAtomicBackend(io, t);
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(1, 100), CommitKind::Modeset, nullptr).ok());
-    TEST_ASSERT_TRUE(backend->commit(state(1), CommitKind::Modeset, nullptr).ok());
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(1, 100), CommitKind::Flip, nullptr).ok());
-    TEST_ASSERT_EQUAL_UINT(10, countOf(lastAtomic(io), 63));
-    TEST_ASSERT_EQUAL_UINT(0, countOf(lastAtomic(io), 61));
-}
-
-static void test_atomic_backend_flip_after_output_off()
-{
-    /* As Display::disableOutput: a modeset with the CRTC off and every plane detached. */
-    FakeKmsIo io;
-    PropertyTable t = table();
-    auto backend = createAtomicBackend(io, t);
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(1, 100), CommitKind::Modeset, nullptr).ok());
-    OutputState off = withOverlay(0, 0);
-    off.active = false;
-    TEST_ASSERT_TRUE(backend->commit(off, CommitKind::Modeset, nullptr).ok());
-    /* The planes it left off come back whole. */
-    TEST_ASSERT_TRUE(backend->commit(withOverlay(1, 100), CommitKind::Flip, nullptr).ok());
-    TEST_ASSERT_EQUAL_UINT(10, countOf(lastAtomic(io), 61));
-    TEST_ASSERT_EQUAL_UINT(10, countOf(lastAtomic(io), 63));
-}
-
 static void test_legacy_backend()
 {
     FakeKmsIo io;
@@ -600,17 +393,6 @@ int main()
     RUN_TEST(test_atomic_backend_test_then_modeset_then_flip);
     RUN_TEST(test_atomic_backend_rolls_back_on_failure);
     RUN_TEST(test_atomic_backend_reports_ebusy);
-    RUN_TEST(test_diff_sends_only_the_changed_overlay_fb);
-    RUN_TEST(test_diff_unchanged_sends_the_primary_fb);
-    RUN_TEST(test_diff_plane_turned_off);
-    RUN_TEST(test_diff_plane_turned_on_sends_all_of_it);
-    RUN_TEST(test_diff_with_nothing_applied_sends_everything);
-    RUN_TEST(test_atomic_backend_flips_send_deltas);
-    RUN_TEST(test_atomic_backend_test_commits_leave_the_cache);
-    RUN_TEST(test_atomic_backend_failed_commits_leave_the_cache);
-    RUN_TEST(test_atomic_backend_invalidate_sends_everything);
-    RUN_TEST(test_atomic_backend_modeset_replaces_the_cache);
-    RUN_TEST(test_atomic_backend_flip_after_output_off);
     RUN_TEST(test_legacy_backend);
     return UNITY_END();
 }

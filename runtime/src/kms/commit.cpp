@@ -115,89 +115,6 @@ Result<std::vector<PropertyValue>> buildAtomicRequest(const OutputState &state,
     return out;
 }
 
-void AppliedProperties::apply(const std::vector<PropertyValue> &values)
-{
-    for (const PropertyValue &v : values)
-        values_[key(v.object, v.property)] = v.value;
-}
-
-std::optional<uint64_t> AppliedProperties::find(uint32_t object, uint32_t property) const
-{
-    auto it = values_.find(key(object, property));
-    if (it == values_.end())
-        return std::nullopt;
-    return it->second;
-}
-
-namespace {
-
-/* The value \a request gives \a property of \a object, if it names it. */
-std::optional<uint64_t> valueIn(const std::vector<PropertyValue> &request, uint32_t object,
-                                uint32_t property)
-{
-    for (const PropertyValue &v : request)
-        if (v.object == object && v.property == property)
-            return v.value;
-    return std::nullopt;
-}
-
-/*
- * Whether \a object is a plane that \a request turns on or off, or whose
- * FB_ID was never applied. Such a plane is sent whole, as buildAtomicRequest
- * made it, rather than trusting properties set while it was off.
- */
-bool sendWhole(const AppliedProperties &applied, const std::vector<PropertyValue> &request,
-               const PropertyTable &props, uint32_t object)
-{
-    auto it = props.planes.find(object);
-    if (it == props.planes.end() || !it->second.fbId)
-        return false;
-    std::optional<uint64_t> next = valueIn(request, object, it->second.fbId);
-    if (!next)
-        return false;
-    std::optional<uint64_t> prev = applied.find(object, it->second.fbId);
-    return !prev || (*prev != 0) != (*next != 0);
-}
-
-} /* namespace */
-
-std::vector<PropertyValue> diffAtomicRequest(const AppliedProperties &applied,
-                                             const std::vector<PropertyValue> &request,
-                                             const PropertyTable &props)
-{
-    std::vector<PropertyValue> out;
-    out.reserve(request.size());
-    /* buildAtomicRequest lists each object's properties together: decide once per run. */
-    uint32_t object = 0; /* no KMS object has id 0 */
-    bool whole = false;
-    for (const PropertyValue &v : request) {
-        if (v.object != object) {
-            object = v.object;
-            whole = sendWhole(applied, request, props, object);
-        }
-        std::optional<uint64_t> prev = applied.find(v.object, v.property);
-        if (whole || !prev || *prev != v.value)
-            out.push_back(v);
-    }
-    if (!out.empty())
-        return out;
-
-    /*
-     * Nothing changed, but the flip still needs its event. A plane's CRTC
-     * joins the commit with the plane, so the first plane shown is enough,
-     * with the framebuffer it already has.
-     */
-    for (const PropertyValue &v : request) {
-        auto it = props.planes.find(v.object);
-        if (it != props.planes.end() && v.property == it->second.fbId && v.value) {
-            out.push_back(v);
-            return out;
-        }
-    }
-    /* No plane is on, so none can bring the CRTC in: the request goes as it was. */
-    return request;
-}
-
 namespace {
 
 /* Owns a property blob through the io interface; destroys it unless released. */
@@ -259,45 +176,27 @@ public:
         if (!request)
             return request.error();
 
-        /* A flip carries only what changed since the last applied commit. */
-        std::vector<PropertyValue> delta;
-        const std::vector<PropertyValue> *sent = &*request;
-        if (kind == CommitKind::Flip) {
-            delta = diffAtomicRequest(applied_, *request, props_);
-            sent = &delta;
-        }
-        LOG_DEBUG("atomic commit (%s) on CRTC %u: %zu of %zu props", commitKindName(kind),
-                  state.crtcId, sent->size(), request->size());
-
-        int ret = io_.atomicCommit(*sent, atomicFlags(kind), user);
+        int ret = io_.atomicCommit(*request, atomicFlags(kind), user);
         if (ret < 0) {
-            /* Roll back: the new blob dies with this scope; the kernel kept its state. */
+            /* Roll back: the new blob dies with this scope. */
             Error err =
                 makeError(-ret, "atomic commit (%s) on CRTC %u, connector %u, %zu props",
-                          commitKindName(kind), state.crtcId, state.connectorId, sent->size());
+                          commitKindName(kind), state.crtcId, state.connectorId, request->size());
             if (kind == CommitKind::Test)
                 LOG_DEBUG("%s", err.describe().c_str());
             return err;
         }
 
-        /* Apply: a real modeset replaces the blob the CRTC holds, and what we know it holds. */
-        if (kind == CommitKind::Modeset) {
+        /* Apply: a real modeset replaces the blob the CRTC holds. */
+        if (kind == CommitKind::Modeset)
             modeBlob_ = std::move(blob);
-            applied_.clear();
-        }
-        if (kind != CommitKind::Test)
-            applied_.apply(*sent);
         return {};
     }
-
-    void invalidate() override { applied_.clear(); }
 
 private:
     KmsIo &io_;
     const PropertyTable &props_;
     PropertyBlob modeBlob_;
-    /* What the kernel holds from our applied commits; see diffAtomicRequest. */
-    AppliedProperties applied_;
 };
 
 class LegacyBackend : public CommitBackend

@@ -3,8 +3,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include <scanout/kms_types.h>
@@ -87,43 +85,6 @@ Result<std::vector<PropertyValue>> buildAtomicRequest(const OutputState &state,
                                                       const PropertyTable &props, bool modeset,
                                                       uint32_t modeBlob);
 
-/**
- * Property values the kernel holds because a commit of ours set them, per
- * (object, property). The kernel's atomic state is incremental: a property
- * left out of a request keeps its value, so a flip need only carry what
- * changed since. Valid only while nobody else commits to these objects and
- * no framebuffer on a plane is removed (RMFB turns the plane off).
- */
-class AppliedProperties
-{
-public:
-    void clear() { values_.clear(); }
-    /** Records \a values as set, over what was there. */
-    void apply(const std::vector<PropertyValue> &values);
-    std::optional<uint64_t> find(uint32_t object, uint32_t property) const;
-
-private:
-    /* Object ids and property ids are each unique on a device: the pair is the key. */
-    static uint64_t key(uint32_t object, uint32_t property)
-    {
-        return uint64_t{object} << 32 | property;
-    }
-    std::unordered_map<uint64_t, uint64_t> values_;
-};
-
-/**
- * The part of \a request (a flip's, from buildAtomicRequest) that \a applied
- * does not already hold: the properties whose value differs or is unknown.
- * A plane that turns on or off, or whose FB_ID is unknown, gets all of its
- * properties. If nothing differs, the result is the first plane FB_ID in
- * \a request that is not 0 (the primary's), unchanged: a request must name
- * a plane on the CRTC to pull the CRTC in and get its page-flip event.
- * Pure: unit-tested without a device.
- */
-std::vector<PropertyValue> diffAtomicRequest(const AppliedProperties &applied,
-                                             const std::vector<PropertyValue> &request,
-                                             const PropertyTable &props);
-
 /** The DRM_MODE_ATOMIC_* / DRM_MODE_PAGE_FLIP_* flags for a kind of commit. */
 uint32_t atomicFlags(CommitKind kind);
 
@@ -136,20 +97,10 @@ public:
 
     /**
      * Submits \a state. For Flip, \a user comes back in the page-flip
-     * event; the atomic backend sends only what changed since its last
-     * applied Modeset or Flip (see invalidate()). Returns an Error with
-     * errnum EBUSY when a previous commit on the CRTC has not completed;
-     * the caller retries at the next event.
+     * event. Returns an Error with errnum EBUSY when a previous commit on
+     * the CRTC has not completed; the caller retries at the next event.
      */
     virtual Result<void> commit(const OutputState &state, CommitKind kind, void *user) = 0;
-
-    /**
-     * Forgets what the backend believes the kernel holds, so that the next
-     * commit sends the whole state. For when someone else may have
-     * committed meanwhile (a VT switch, another DRM master). Backends that
-     * keep no such state ignore it.
-     */
-    virtual void invalidate() {}
 };
 
 /** \a io must outlive the backend. */
