@@ -172,7 +172,7 @@ int run(const Config &config)
     bool finishing = false;
     uint64_t finishStartNs = 0;
     auto inFlight = [&] {
-        scanout::v4l2::CameraStats s = v.stats();
+        const scanout::v4l2::CameraStats &s = v.stats();
         return s.captured - s.displayed - s.skipped;
     };
     std::function<void()> finish = [&] {
@@ -198,7 +198,7 @@ int run(const Config &config)
 
     uint64_t lastDisplayed = 0;
     d.addPresentListener([&](const scanout::FrameInfo &) {
-        scanout::v4l2::CameraStats s = v.stats();
+        const scanout::v4l2::CameraStats &s = v.stats();
         for (uint64_t n = lastDisplayed + 1; n <= s.displayed; n++)
             if (config.pauseAt.count(n))
                 scanout::apps::pauseAtFrame("scanout-cam", n);
@@ -228,7 +228,7 @@ int run(const Config &config)
         }
     }
 
-    scanout::v4l2::CameraStats s = v.stats();
+    const scanout::v4l2::CameraStats &s = v.stats();
     std::printf(
         "scanout-cam: %llu captured, %llu displayed, %llu skipped, %llu dropped, "
         "path %s, %llu bytes copied, latency median %.1f ms p99 %.1f ms "

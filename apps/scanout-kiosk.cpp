@@ -353,7 +353,7 @@ int Kiosk::run()
     int status = loop_.run();
     if (camera_) {
         camera_->stop();
-        scanout::v4l2::CameraStats s = camera_->stats();
+        const scanout::v4l2::CameraStats &s = camera_->stats();
         cameraDisplayed_ += s.displayed;
         cameraDropped_ += s.dropped;
     }
@@ -485,7 +485,7 @@ void Kiosk::stopCamera(std::function<void()> then)
             then();
         return;
     }
-    scanout::v4l2::CameraStats s = camera_->stats();
+    const scanout::v4l2::CameraStats &s = camera_->stats();
     cameraDisplayed_ += s.displayed;
     cameraDropped_ += s.dropped;
     cameraClosing_ = true;
@@ -639,7 +639,7 @@ void Kiosk::updateStatus()
         return;
     uint64_t displayed = cameraDisplayed_, dropped = cameraDropped_;
     if (camera_) {
-        scanout::v4l2::CameraStats s = camera_->stats();
+        const scanout::v4l2::CameraStats &s = camera_->stats();
         displayed += s.displayed;
         dropped += s.dropped;
     }

@@ -660,9 +660,10 @@ void CameraView::setErrorCallback(std::function<void(const Error &error)> callba
     impl_->onError_ = std::move(callback);
 }
 
-CameraStats CameraView::stats() const
+const CameraStats &CameraView::stats() const
 {
-    CameraStats s = impl_->stats_;
+    /* No copy: callers read it every frame, and the latency lists grow with the run. */
+    CameraStats &s = impl_->stats_;
     const CaptureStats &c = impl_->camera_->stats();
     s.dropped = c.dropped;
     s.errors = c.errors;

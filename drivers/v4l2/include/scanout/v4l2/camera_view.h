@@ -116,7 +116,7 @@ public:
     void setErrorCallback(std::function<void(const Error &error)> callback);
 
     /** Counters, with the camera's drops and errors folded in. */
-    CameraStats stats() const;
+    const CameraStats &stats() const;
 
 private:
     CameraView(EventLoop &loop, Display &display);
