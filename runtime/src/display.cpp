@@ -149,6 +149,14 @@ public:
      * frame (drawn for a probe when \a probe), or the background buffer.
      */
     Result<void> preparePrimary(bool probe);
+    /* The primary plane's picture while GL draws nothing: one colour, made once. */
+    Result<void> makeBackground();
+    /*
+     * The state for a modeset (with \a probe showing \a probeBuffer), checked
+     * with a TEST_ONLY commit; a primary plane left off and refused gets
+     * the background buffer instead.
+     */
+    Result<OutputState> testState(const Layer *probe = nullptr, uint32_t probeBuffer = 0);
     /* Commits what changed, drawing a GL frame first if one is due. */
     void commitChanges();
     void scheduleCommit();
@@ -208,6 +216,8 @@ public:
     std::unique_ptr<Renderer> renderer_;
     /* The primary plane's picture while GL draws nothing: one colour, made once. */
     std::unique_ptr<DumbBuffer> background_;
+    /* Or, under black, no buffer at all: the primary plane is off while GL draws nothing. */
+    bool primaryOff_ = false;
 
     Slot current_, pending_, queued_;
     std::map<uint32_t, Buffer> buffers_;
@@ -457,11 +467,17 @@ Result<OutputState> Display::Impl::stateFor(bool modeset, const Layer *probe,
     if (onPrimary) {
         state.planes.push_back(layerPlaneState(*onPrimary, nextOf(*onPrimary)));
     } else if (const Slot &gl = queued_.bo ? queued_ : current_; !gl.bo) {
-        if (!background_)
+        if (primaryOff_) {
+            PlaneState off;
+            off.planeId = primaryPlaneId_;
+            state.planes.push_back(off);
+        } else if (background_) {
+            state.planes.push_back(fullScreenPlane(primaryPlaneId_, background_->framebuffer().id(),
+                                                   mode_.hdisplay, mode_.vdisplay));
+        } else {
             return makeError(ENODATA, "CRTC %u: nothing drawn yet for primary plane %u", crtcId_,
                              primaryPlaneId_);
-        state.planes.push_back(fullScreenPlane(primaryPlaneId_, background_->framebuffer().id(),
-                                               mode_.hdisplay, mode_.vdisplay));
+        }
     } else {
         PlaneState plane =
             fullScreenPlane(primaryPlaneId_, gl.fb->id(), frameWidth(), frameHeight());
@@ -546,9 +562,30 @@ Result<void> Display::Impl::preparePrimary(bool probe)
             nextFrame_++;
         return {};
     }
-    if (background_)
+    if (background_ || primaryOff_)
         return {};
-    /* Dumb buffers start zeroed: black needs no CPU write, and no page of it is mapped. */
+    /*
+     * Black is what a CRTC shows where no plane is: with atomic KMS, try the
+     * primary plane off (the TEST_ONLY commits of modeset() and testLayer()
+     * fall back to a buffer if the driver wants it on). No memory, and no
+     * full-screen fetch every refresh.
+     */
+    if (!(options_.background & 0xffffffu) && device_->info().caps.atomic) {
+        primaryOff_ = true;
+        LOG_INFO("%s: primary plane %u off under black; GL not loaded", connector_.name.c_str(),
+                 primaryPlaneId_);
+        return {};
+    }
+    if (Result<void> r = makeBackground(); !r)
+        return r.error();
+    LOG_INFO("%s: primary plane %u shows #%06x from a dumb buffer; GL not loaded",
+             connector_.name.c_str(), primaryPlaneId_, options_.background & 0xffffffu);
+    return {};
+}
+
+Result<void> Display::Impl::makeBackground()
+{
+    /* Dumb buffers start zeroed: black needs no CPU write. */
     Result<std::unique_ptr<DumbBuffer>> buffer =
         DumbBuffer::create(device_->fd(), mode_.hdisplay, mode_.vdisplay, format_.format);
     if (!buffer)
@@ -561,22 +598,47 @@ Result<void> Display::Impl::preparePrimary(bool probe)
         }
     }
     background_ = std::move(*buffer);
-    LOG_INFO("%s: primary plane %u shows #%06x from a dumb buffer; GL not loaded",
-             connector_.name.c_str(), primaryPlaneId_, options_.background & 0xffffffu);
     return {};
+}
+
+Result<OutputState> Display::Impl::testState(const Layer *probe, uint32_t probeBuffer)
+{
+    Result<OutputState> state = stateFor(true, probe, probeBuffer);
+    if (!state)
+        return state.error();
+    Result<void> r = backend_->commit(*state, CommitKind::Test, nullptr);
+    if (r)
+        return state;
+    /* The primary plane comes first in every state. */
+    if (!primaryOff_ || state->planes.front().fbId)
+        return r.error();
+
+    /* Refused with the primary plane off: some drivers want it on. Try again with a buffer. */
+    primaryOff_ = false;
+    if (Result<void> b = makeBackground(); !b)
+        return b.error();
+    Result<OutputState> lit = stateFor(true, probe, probeBuffer);
+    Result<void> again =
+        lit ? backend_->commit(*lit, CommitKind::Test, nullptr) : Result<void>(lit.error());
+    if (!again) {
+        /* Refused either way: not the primary plane's doing. */
+        background_.reset();
+        primaryOff_ = true;
+        return r.error();
+    }
+    LOG_INFO("%s: CRTC %u refuses primary plane %u off (%s): a black buffer fills it",
+             connector_.name.c_str(), crtcId_, primaryPlaneId_, r.error().describe().c_str());
+    return lit;
 }
 
 Result<void> Display::Impl::modeset(uint64_t now)
 {
     if (Result<void> r = preparePrimary(false); !r)
         return r.error();
-    Result<OutputState> state = stateFor(true);
-    Result<void> r = state ? Result<void>() : Result<void>(state.error());
-    if (r)
-        r = backend_->commit(*state, CommitKind::Test, nullptr);
-    if (r)
-        r = backend_->commit(*state, CommitKind::Modeset, nullptr);
-    if (!r)
+    Result<OutputState> state = testState();
+    if (!state)
+        return state.error();
+    if (Result<void> r = backend_->commit(*state, CommitKind::Modeset, nullptr); !r)
         return r.error();
 
     if (queued_.bo) {
@@ -1528,10 +1590,7 @@ Result<void> Display::testLayer(uint32_t layerId, uint32_t buffer)
     if (!(*layer)->primary)
         if (Result<void> r = d.preparePrimary(true); !r)
             return r.error();
-    Result<OutputState> state = d.stateFor(true, *layer, buffer);
-    if (!state)
-        return state.error();
-    Result<void> r = d.backend_->commit(*state, CommitKind::Test, nullptr);
+    Result<OutputState> r = d.testState(*layer, buffer);
     if (!r)
         return makeError(
             r.error().errnum(), "plane %u showing buffer %u (%ux%u %s): %s", (*layer)->planeId,

@@ -10,7 +10,9 @@ plane scales and none takes YUV, so:
   screenshot shows the bars inside the rectangle and the GL colour outside;
   over 300 frames nothing is copied and no buffer is requeued while on screen;
 - the same without --gl-primary: GL is never loaded, a dumb buffer of the
-  asked colour fills the primary plane around the camera;
+  asked colour fills the primary plane around the camera; under the default
+  black there is no buffer at all: the primary plane is off (vkms takes a
+  CRTC without it) and the CRTC's own black shows around the camera;
 - --fit (scaling needed) and YUYV: the probe rejects the plane paths with
   their errno and GL composes;
 - YUYV and NV12 through GL show the bars' colours in order;
@@ -18,6 +20,7 @@ plane scales and none takes YUV, so:
 """
 
 import os
+import re
 import sys
 
 import camtest
@@ -59,6 +62,7 @@ echo "=== probe-yuyv"
 {run("export", f"--format XR24 --rect {arg(RECT)} --fps 25 --frames 300 --gl-primary {BG}")}
 {run("export-nogl", f"--format XR24 --rect {arg(RECT)} --fps 25 --frames 50 "
                     f"--background {NOGL_ARG}")}
+{run("export-black", f"--format XR24 --rect {arg(RECT)} --fps 25 --frames 25")}
 {run("gl-yuyv", f"--format YUYV --rect {arg(SMALL)} --path gl --fps 5 --frames 8 {BG}")}
 {run("gl-nv12", f"--format NV12 --rect {arg(SMALL)} --path gl --fps 5 --frames 8 {BG}")}
 echo "=== unplug"
@@ -104,6 +108,16 @@ echo "=== end"
     shot = os.path.join(job, "export-nogl.png")
     if checks.check(os.path.exists(shot), "export-nogl: writeback screenshot saved"):
         camtest.check_bars(checks, vmtest.read_png(shot), RECT, "export-nogl", background=NOGL)
+
+    text = camtest.section(out, "export-black")
+    camtest.check_run(checks, text, "export-black", "export", frames=25, primary="background")
+    checks.check(re.search(r"primary plane \d+ off under black", text) is not None
+                 and "dumb buffer" not in text,
+                 "export-black: the primary plane is off, no background buffer made")
+    shot = os.path.join(job, "export-black.png")
+    if checks.check(os.path.exists(shot), "export-black: writeback screenshot saved"):
+        camtest.check_bars(checks, vmtest.read_png(shot), RECT, "export-black",
+                           background=(0, 0, 0))
 
     for fmt in ("yuyv", "nv12"):
         label = f"gl-{fmt}"
