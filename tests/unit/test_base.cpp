@@ -191,6 +191,88 @@ static void test_loop_fd_source_and_remove()
     TEST_ASSERT_EQUAL_INT(2, reads);
 }
 
+static void test_loop_lazy_fd_waits_for_another_wakeup()
+{
+    auto loop = EventLoop::create();
+    TEST_ASSERT_TRUE(loop.ok());
+    int fds[2];
+    TEST_ASSERT_EQUAL_INT(0, pipe2(fds, O_CLOEXEC | O_NONBLOCK));
+    UniqueFd rd(fds[0]), wr(fds[1]);
+
+    bool timerFired = false;
+    int callsBeforeTimer = 0, reads = 0;
+    uint32_t seenEvents = ~0u;
+    Result<EventLoop::Id> id = (*loop)->addFd(rd.get(), EPOLLIN, [&](uint32_t events) {
+        seenEvents = events;
+        if (!timerFired) {
+            callsBeforeTimer++;
+            return;
+        }
+        char c;
+        while (read(rd.get(), &c, 1) == 1)
+            reads++;
+        (*loop)->exit(0);
+    });
+    TEST_ASSERT_TRUE(id.ok());
+    TEST_ASSERT_TRUE((*loop)->setLazy(*id, true).ok());
+    TEST_ASSERT_TRUE((*loop)->setLazy(*id, true).ok()); /* twice is once */
+    /* Ready from the start, yet it must not wake the loop: the timer does, 20 ms on. */
+    TEST_ASSERT_EQUAL_INT(1, write(wr.get(), "x", 1));
+    TEST_ASSERT_TRUE((*loop)->addTimer(20000000, 0, [&] { timerFired = true; }).ok());
+    TEST_ASSERT_EQUAL_INT(0, (*loop)->run());
+    TEST_ASSERT_EQUAL_INT(0, callsBeforeTimer);
+    TEST_ASSERT_EQUAL_UINT64(0, seenEvents);
+    TEST_ASSERT_EQUAL_INT(1, reads);
+
+    /* Eager again: the fd itself wakes the loop, with its events. */
+    TEST_ASSERT_TRUE((*loop)->setLazy(*id, false).ok());
+    TEST_ASSERT_EQUAL_INT(1, write(wr.get(), "y", 1));
+    TEST_ASSERT_EQUAL_INT(0, (*loop)->run());
+    TEST_ASSERT_EQUAL_UINT64(EPOLLIN, seenEvents);
+    TEST_ASSERT_EQUAL_INT(2, reads);
+
+    /* Only fd sources can be lazy. */
+    Result<EventLoop::Id> timer = (*loop)->addTimer(1000000000, 0, [] {});
+    TEST_ASSERT_TRUE(timer.ok());
+    Result<void> r = (*loop)->setLazy(*timer, true);
+    TEST_ASSERT_FALSE(r.ok());
+    TEST_ASSERT_EQUAL_INT(EINVAL, r.error().errnum());
+}
+
+static void test_loop_wake_within_bounds_a_lazy_sleep()
+{
+    auto loop = EventLoop::create();
+    TEST_ASSERT_TRUE(loop.ok());
+    int fds[2];
+    TEST_ASSERT_EQUAL_INT(0, pipe2(fds, O_CLOEXEC | O_NONBLOCK));
+    UniqueFd rd(fds[0]), wr(fds[1]);
+
+    /* Nothing but a lazy fd: only wakeWithin() ends the sleep. A 5 s timer fails the test. */
+    int lazyCalls = 0;
+    Result<EventLoop::Id> id = (*loop)->addFd(rd.get(), EPOLLIN, [&](uint32_t) {
+        lazyCalls++;
+        char c;
+        if (read(rd.get(), &c, 1) == 1)
+            (*loop)->exit(0);
+        else
+            (*loop)->wakeWithin(5);
+    });
+    TEST_ASSERT_TRUE(id.ok());
+    TEST_ASSERT_TRUE((*loop)->setLazy(*id, true).ok());
+    TEST_ASSERT_TRUE((*loop)->addTimer(5000000000ull, 0, [&] { (*loop)->exit(2); }).ok());
+    /* The first bounded sleep finds the fd empty and asks again; the data is there by the next. */
+    (*loop)->wakeWithin(5);
+    (*loop)->post(
+        [&] { (*loop)->post([&] { TEST_ASSERT_EQUAL_INT(1, write(wr.get(), "z", 1)); }); });
+    TEST_ASSERT_EQUAL_INT(0, (*loop)->run());
+    TEST_ASSERT_TRUE(lazyCalls >= 2);
+
+    /* Removing a lazy source takes it off the lazy list too. */
+    (*loop)->remove(*id);
+    TEST_ASSERT_TRUE((*loop)->addTimer(1000000, 0, [&] { (*loop)->exit(0); }).ok());
+    TEST_ASSERT_EQUAL_INT(0, (*loop)->run());
+}
+
 static void test_loop_signals_through_signalfd()
 {
     sigset_t before;
@@ -269,6 +351,8 @@ int main()
     RUN_TEST(test_loop_exit_from_posted_work_keeps_the_rest_queued);
     RUN_TEST(test_loop_timers);
     RUN_TEST(test_loop_fd_source_and_remove);
+    RUN_TEST(test_loop_lazy_fd_waits_for_another_wakeup);
+    RUN_TEST(test_loop_wake_within_bounds_a_lazy_sleep);
     RUN_TEST(test_loop_signals_through_signalfd);
     RUN_TEST(test_loop_exit_before_run_counts);
     RUN_TEST(test_loop_removing_a_signal_consumes_what_is_queued);

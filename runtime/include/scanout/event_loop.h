@@ -43,6 +43,22 @@ public:
      */
     Result<Id> addSignal(int signal, Callback callback);
 
+    /**
+     * Makes the fd source \a id lazy (or wake the loop again): a lazy fd
+     * never wakes the loop. Its callback runs instead, with events 0, at
+     * the end of every round the loop woke up for, and when a sleep that
+     * wakeWithin() bounded ends. For events that can wait for the next
+     * wake-up (a page-flip event while a camera frame comes anyway): one
+     * sleep and wake-up fewer each time. The callback must expect the fd
+     * not to be ready, so the fd should be non-blocking.
+     */
+    Result<void> setLazy(Id id, bool lazy);
+    /**
+     * Bounds the next sleep of the loop to \a ms (the shortest asked for
+     * wins), so that lazy sources are looked at by then. For the next
+     * sleep only: a lazy callback that still waits asks again.
+     */
+    void wakeWithin(int ms);
     /** Removes a source added by addFd(), addTimer() or addSignal(). */
     void remove(Id id);
 
@@ -67,11 +83,14 @@ private:
 
     Result<Id> addSource(std::unique_ptr<Source> source, uint32_t events);
     void dispatchPosted();
+    void dispatchLazy();
     void updateSignalMask();
 
     UniqueFd epoll_;
     std::map<Id, std::unique_ptr<Source>> sources_;
     std::vector<Callback> posted_;
+    std::vector<Id> lazy_;
+    int wakeWithinMs_ = -1;
     Id nextId_ = 1;
     bool quit_ = false;
     int exitCode_ = 0;

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <utility>
 
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -20,6 +21,7 @@ struct EventLoop::Source {
     int fd = -1; /* the watched fd, owned only for timers and signals */
     UniqueFd owned;
     int signal = 0;
+    uint32_t events = 0; /* what an fd source watches while it is not lazy */
     bool oneShot = false;
     FdCallback onFd;
     Callback onEvent;
@@ -65,7 +67,48 @@ Result<EventLoop::Id> EventLoop::addFd(int fd, uint32_t events, FdCallback callb
     source->kind = Source::Kind::Fd;
     source->fd = fd;
     source->onFd = std::move(callback);
+    source->events = events;
     return addSource(std::move(source), events);
+}
+
+Result<void> EventLoop::setLazy(Id id, bool lazy)
+{
+    auto it = sources_.find(id);
+    if (it == sources_.end() || it->second->kind != Source::Kind::Fd)
+        return makeError(EINVAL, "event loop: source %llu is not an fd source",
+                         static_cast<unsigned long long>(id));
+    auto listed = std::find(lazy_.begin(), lazy_.end(), id);
+    if ((listed != lazy_.end()) == lazy)
+        return {};
+    epoll_event ev{};
+    ev.events = lazy ? 0 : it->second->events;
+    ev.data.u64 = id;
+    if (epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, it->second->fd, &ev) < 0)
+        return makeError(errno, "epoll_ctl MOD fd %d", it->second->fd);
+    if (lazy)
+        lazy_.push_back(id);
+    else
+        lazy_.erase(listed);
+    return {};
+}
+
+void EventLoop::wakeWithin(int ms)
+{
+    if (ms >= 0 && (wakeWithinMs_ < 0 || ms < wakeWithinMs_))
+        wakeWithinMs_ = ms;
+}
+
+void EventLoop::dispatchLazy()
+{
+    /* A copy: a callback may add, remove or wake up sources. */
+    std::vector<Id> ids = lazy_;
+    for (Id id : ids) {
+        auto it = sources_.find(id);
+        if (it == sources_.end() || quit_)
+            continue;
+        FdCallback cb = it->second->onFd;
+        cb(0);
+    }
 }
 
 Result<EventLoop::Id> EventLoop::addTimer(uint64_t delayNs, uint64_t intervalNs, Callback callback)
@@ -147,6 +190,8 @@ void EventLoop::remove(Id id)
     if (it == sources_.end())
         return;
     epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, it->second->fd, nullptr);
+    if (auto listed = std::find(lazy_.begin(), lazy_.end(), id); listed != lazy_.end())
+        lazy_.erase(listed);
     if (it->second->kind == Source::Kind::Signal) {
         int sig = it->second->signal;
         signals_.erase(std::find(signals_.begin(), signals_.end(), sig));
@@ -204,7 +249,7 @@ int EventLoop::run()
                 break;
         }
         /* Still posted work: look at the fds without sleeping, then run it. */
-        int timeout = posted_.empty() ? -1 : 0;
+        int timeout = posted_.empty() ? std::exchange(wakeWithinMs_, -1) : 0;
         int n = epoll_wait(epoll_.get(), events, 16, timeout);
         if (n < 0) {
             if (errno == EINTR)
@@ -253,6 +298,9 @@ int EventLoop::run()
             }
             }
         }
+        /* Whatever woke the loop, lazy fds are looked at before it sleeps again. */
+        if (!lazy_.empty() && !quit_)
+            dispatchLazy();
     }
     quit_ = false;
     return std::exchange(exitCode_, 0);
