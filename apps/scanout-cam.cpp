@@ -164,6 +164,9 @@ int run(const Config &config)
             v.draw(frame);
         });
     }
+    /* On a plane, each camera frame wakes the loop anyway: flip events can wait for it. */
+    if (!v.composedByGl())
+        d.setLazyFlipEvents(true);
 
     /*
      * After the last frame: stop the camera, then let the frames in flight

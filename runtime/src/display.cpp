@@ -54,6 +54,8 @@ bool planeRotates(const PlaneInfo &plane, Rotation r)
 
 /* Formats the primary plane is asked for, in order: opaque first, it scans out cheapest. */
 constexpr uint32_t kPrimaryFormats[] = {kFormatXrgb8888, kFormatArgb8888};
+/* setLazyFlipEvents(): how long a flip event may wait for the loop to wake up. */
+constexpr int kLazyFlipMs = 50;
 
 } /* namespace */
 
@@ -161,6 +163,14 @@ public:
     void commitChanges();
     void scheduleCommit();
     void onDrmReadable();
+    /* The handlers for drmHandleEvent(): the commit's user data is the Impl. */
+    static drmEventContext &drmEvents();
+    /* Lazy flip events: reads one if it arrived, and wakes the loop for the rest when needed. */
+    void onDrmLazy();
+    /* Whether something waits for the pending flip: a layer's next buffer, a GL frame. */
+    bool flipAwaited() const;
+    /* Makes the DRM fd lazy or not, as lazyFlips_ and flipAwaited() say. */
+    void updateFlipWakeups();
     void onFlip(uint64_t sequence, uint64_t timestampNs);
     void notifyPresent(const FrameInfo &info);
     void fail(Error error);
@@ -232,6 +242,8 @@ public:
     bool probeFrame_ = false;
 
     EventLoop::Id drmSource_ = 0;
+    /* setLazyFlipEvents(), and whether the DRM fd is lazy in the loop now. */
+    bool lazyFlips_ = false, drmLazy_ = false;
     std::vector<EventLoop::Id> signalSources_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     std::optional<EventLoop::Id> retryTimer_;
@@ -372,7 +384,12 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
              mode_.hdisplay, mode_.vdisplay, mode_.refreshMilliHz() / 1000.0, crtcId_,
              primaryPlaneId_, fourccName(format_.format).c_str(), backend_->name());
 
-    Result<EventLoop::Id> drm = loop_.addFd(fd, EPOLLIN, [this](uint32_t) { onDrmReadable(); });
+    Result<EventLoop::Id> drm = loop_.addFd(fd, EPOLLIN, [this](uint32_t events) {
+        if (events)
+            onDrmReadable();
+        else
+            onDrmLazy();
+    });
     if (!drm)
         return drm.error();
     drmSource_ = *drm;
@@ -975,6 +992,8 @@ void Display::Impl::scheduleCommit()
 
 void Display::Impl::commitChanges()
 {
+    if (flipPending_ && lazyFlips_)
+        updateFlipWakeups(); /* something may wait for that flip now */
     if (!running_ || flipPending_ || failure_ || paused_)
         return;
 
@@ -1012,6 +1031,7 @@ void Display::Impl::commitChanges()
             if (layer.clearing)
                 layer.clearCommitted = true;
         }
+        updateFlipWakeups();
         return;
     }
 
@@ -1041,20 +1061,63 @@ void Display::Impl::commitChanges()
     retryTimer_ = *timer;
 }
 
+drmEventContext &Display::Impl::drmEvents()
+{
+    static drmEventContext ctx = [] {
+        drmEventContext c{};
+        c.version = 3;
+        c.page_flip_handler2 = [](int, unsigned sequence, unsigned sec, unsigned usec, unsigned,
+                                  void *user) {
+            static_cast<Impl *>(user)->onFlip(sequence, static_cast<uint64_t>(sec) * 1000000000u +
+                                                            static_cast<uint64_t>(usec) * 1000u);
+        };
+        return c;
+    }();
+    return ctx;
+}
+
 void Display::Impl::onDrmReadable()
 {
-    drmEventContext ctx{};
-    ctx.version = 3;
-    ctx.page_flip_handler2 = [](int, unsigned sequence, unsigned sec, unsigned usec, unsigned,
-                                void *user) {
-        static_cast<Impl *>(user)->onFlip(sequence, static_cast<uint64_t>(sec) * 1000000000u +
-                                                        static_cast<uint64_t>(usec) * 1000u);
-    };
     /* A failure here means the event stream is lost: fatal for this device. */
     errno = 0;
-    if (drmHandleEvent(device_->fd(), &ctx) < 0)
+    if (drmHandleEvent(device_->fd(), &drmEvents()) < 0)
         fail(makeError(errno ? errno : EIO, "drmHandleEvent on %s (fd %d): event stream lost",
                        device_->path().c_str(), device_->fd()));
+}
+
+void Display::Impl::onDrmLazy()
+{
+    if (!flipPending_)
+        return;
+    /* The fd is non-blocking while lazy: EAGAIN is a flip not completed yet. */
+    errno = 0;
+    if (drmHandleEvent(device_->fd(), &drmEvents()) < 0 && errno != EAGAIN)
+        fail(makeError(errno ? errno : EIO, "drmHandleEvent on %s (fd %d): event stream lost",
+                       device_->path().c_str(), device_->fd()));
+    updateFlipWakeups();
+}
+
+bool Display::Impl::flipAwaited() const
+{
+    if (options_.continuous || (needsRender_ && glDraws()) || cursor_.dirty || resumeAfterFlip_ ||
+        disableAfterFlip_)
+        return true;
+    return std::any_of(layers_.begin(), layers_.end(), [](const auto &entry) {
+        return entry.second.queued != 0 || entry.second.clearing;
+    });
+}
+
+void Display::Impl::updateFlipWakeups()
+{
+    bool lazy = lazyFlips_ && !flipAwaited();
+    if (lazy != drmLazy_) {
+        if (Result<void> r = loop_.setLazy(drmSource_, lazy); !r)
+            return fail(r.error());
+        drmLazy_ = lazy;
+    }
+    /* The flip is read at the next wake-up; this bounds how long that can be. */
+    if (drmLazy_ && flipPending_)
+        loop_.wakeWithin(kLazyFlipMs);
 }
 
 void Display::Impl::onFlip(uint64_t sequence, uint64_t timestampNs)
@@ -1364,6 +1427,23 @@ void Display::setPresentCallback(PresentCallback callback)
 void Display::addPresentListener(PresentCallback callback)
 {
     impl_->listeners_.push_back(std::move(callback));
+}
+
+void Display::setLazyFlipEvents(bool lazy)
+{
+    Impl &d = *impl_;
+    if (lazy && !d.lazyFlips_) {
+        /* A lazy look at the fd must not block when no event is there yet. */
+        int fd = d.device_->fd();
+        int flags = fcntl(fd, F_GETFL);
+        if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+            LOG_WARN("%s (fd %d): cannot make it non-blocking (%s); flip events wake the loop",
+                     d.device_->path().c_str(), fd, strerror(errno));
+            return;
+        }
+    }
+    d.lazyFlips_ = lazy;
+    d.updateFlipWakeups();
 }
 
 Result<uint32_t> Display::importBuffer(const DmaBufDescription &desc)

@@ -205,6 +205,18 @@ public:
     void setPresentCallback(PresentCallback callback);
     /** One more present callback, for a component (a camera view) beside the app's own. */
     void addPresentListener(PresentCallback callback);
+    /**
+     * Page-flip events without a wake-up of their own, for an app whose
+     * pictures come from another source on the loop (a camera on a layer):
+     * a flip's event is read when the loop next wakes for that source, at
+     * the latest 50 ms after the commit. That halves the wake-ups of a
+     * camera shown on a plane. Present callbacks and the layers' shown and
+     * released events come later by up to one frame of that source; their
+     * timestamps stay those of the flips. A picture waiting for a flip
+     * (a layer's next buffer, a GL frame) still wakes the loop at once.
+     * Off by default.
+     */
+    void setLazyFlipEvents(bool lazy);
 
     /**
      * Imports a dma_buf to show on a layer or to sample in GL. Framebuffer
