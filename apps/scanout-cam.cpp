@@ -150,20 +150,28 @@ int run(const Config &config)
     if (config.probe)
         return probe(**loop, d, config);
 
+    /*
+     * GL only where it has something to do: a plane showing the camera needs
+     * none. A GL primary plane is known before the probe, so that the probe
+     * tests the camera plane over a GL frame, not over a background buffer.
+     */
+    CameraView *shown = nullptr;
+    auto render = [&d, &shown](uint64_t frame) {
+        d.clearFrame();
+        if (shown)
+            shown->draw(frame);
+    };
+    if (config.glPrimary)
+        d.setRenderCallback(render);
     auto view = CameraView::create(**loop, d, config.camera);
     if (!view) {
         std::fprintf(stderr, "scanout-cam: %s\n", view.error().describe().c_str());
         return 1;
     }
     CameraView &v = **view;
-
-    /* GL only where it has something to do: a plane showing the camera needs none. */
-    if (v.composedByGl() || config.glPrimary) {
-        d.setRenderCallback([&d, &v](uint64_t frame) {
-            d.clearFrame();
-            v.draw(frame);
-        });
-    }
+    shown = &v;
+    if (v.composedByGl() && !config.glPrimary)
+        d.setRenderCallback(render);
     /* On a plane, each camera frame wakes the loop anyway: flip events can wait for it. */
     if (!v.composedByGl())
         d.setLazyFlipEvents(true);
