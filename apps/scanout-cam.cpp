@@ -118,11 +118,10 @@ int probe(scanout::EventLoop &loop, scanout::Display &display, const Config &con
     }
     const CameraView &v = **view;
     const scanout::v4l2::CaptureFormat &f = v.camera().format();
-    std::printf("scanout-cam: probe %s (%s) %s %ux%u on %s (%s), %s commits\n",
-                v.camera().path().c_str(), v.camera().driver().c_str(),
-                scanout::v4l2::fourccString(f.fourcc).c_str(), f.width, f.height,
-                display.connectorName().c_str(), display.device().driver.c_str(),
-                display.commitMode());
+    std::printf(
+        "scanout-cam: probe %s (%s) %s %ux%u on %s (%s), %s commits\n", v.camera().path().c_str(),
+        v.camera().driver().c_str(), scanout::fourccName(f.fourcc).c_str(), f.width, f.height,
+        display.connectorName().c_str(), display.device().driver.c_str(), display.commitMode());
     for (const PathAttempt &a : v.attempts()) {
         const char *errName = a.errnum ? strerrorname_np(a.errnum) : nullptr;
         std::printf("  %-7s %-9s %s%s%s\n", scanout::cameraPathName(a.path), outcomeName(a.outcome),

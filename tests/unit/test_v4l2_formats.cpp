@@ -91,7 +91,7 @@ static void test_rgb32_maps_by_byte_order()
         const FormatInfo *f = formatFromV4l2(v.fourcc);
         TEST_ASSERT_TRUE_MESSAGE(f != nullptr, v.name);
         TEST_ASSERT_EQUAL_STRING(v.name, f->name);
-        TEST_ASSERT_EQUAL_STRING(fourccString(expected), fourccString(f->drm));
+        TEST_ASSERT_EQUAL_STRING(fourccName(expected), fourccName(f->drm));
         TEST_ASSERT_EQUAL_UINT(1, f->planes);
         TEST_ASSERT_EQUAL_UINT(1, f->memPlanes);
         TEST_ASSERT_EQUAL_UINT(1, f->hsub);
@@ -173,7 +173,7 @@ static void test_yuv_and_rgb565_entries()
         const FormatInfo *f = formatFromV4l2(parseFourcc(e.v4l2));
         TEST_ASSERT_TRUE_MESSAGE(f != nullptr, e.name);
         TEST_ASSERT_EQUAL_STRING(e.name, f->name);
-        TEST_ASSERT_EQUAL_STRING(e.drm, fourccString(f->drm));
+        TEST_ASSERT_EQUAL_STRING(e.drm, fourccName(f->drm));
         TEST_ASSERT_EQUAL_UINT(e.planes, f->planes);
         TEST_ASSERT_EQUAL_UINT(e.memPlanes, f->memPlanes);
         TEST_ASSERT_EQUAL_UINT(e.hsub, f->hsub);
@@ -187,10 +187,10 @@ static void test_yuv_and_rgb565_entries()
 
 static void test_fourcc_text()
 {
-    TEST_ASSERT_EQUAL_STRING("YUYV", fourccString(V4L2_PIX_FMT_YUYV));
-    TEST_ASSERT_EQUAL_STRING("NV12", fourccString(V4L2_PIX_FMT_NV12));
-    TEST_ASSERT_EQUAL_STRING("XR24", fourccString(V4L2_PIX_FMT_XBGR32));
-    TEST_ASSERT_EQUAL_STRING("A?~?", fourccString(0x80u << 24 | 0x7eu << 16 | 0x01u << 8 | 'A'));
+    TEST_ASSERT_EQUAL_STRING("YUYV", fourccName(V4L2_PIX_FMT_YUYV));
+    TEST_ASSERT_EQUAL_STRING("NV12", fourccName(V4L2_PIX_FMT_NV12));
+    TEST_ASSERT_EQUAL_STRING("XR24", fourccName(V4L2_PIX_FMT_XBGR32));
+    TEST_ASSERT_EQUAL_STRING("A?~? (BE)", fourccName(0x80u << 24 | 0x7eu << 16 | 0x01u << 8 | 'A'));
     TEST_ASSERT_EQUAL_HEX(V4L2_PIX_FMT_YUYV, parseFourcc("YUYV"));
     TEST_ASSERT_EQUAL_HEX(V4L2_PIX_FMT_XBGR32, parseFourcc("XR24"));
     TEST_ASSERT_EQUAL_HEX(code("Y8  "), parseFourcc("Y8"));
@@ -200,7 +200,7 @@ static void test_fourcc_text()
     TEST_ASSERT_EQUAL_HEX(0, parseFourcc("NV\n2"));
     TEST_ASSERT_EQUAL_HEX(0, parseFourcc(std::string("N\0", 2)));
     for (const FormatInfo &f : formatTable())
-        TEST_ASSERT_EQUAL_HEX(f.v4l2, parseFourcc(fourccString(f.v4l2)));
+        TEST_ASSERT_EQUAL_HEX(f.v4l2, parseFourcc(fourccName(f.v4l2)));
 }
 
 static void test_packed_plane_layout()

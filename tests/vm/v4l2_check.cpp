@@ -237,14 +237,14 @@ Result<std::unique_ptr<CaptureDevice>> openAndConfigure(const std::string &path,
     Result<CaptureFormat> fmt = (*cam)->setFormat(fourcc, w, h);
     if (!fmt)
         return fmt.error();
-    std::printf("format %s %s %ux%u memplanes %u", path.c_str(), fourccString(fmt->fourcc).c_str(),
+    std::printf("format %s %s %ux%u memplanes %u", path.c_str(), fourccName(fmt->fourcc).c_str(),
                 fmt->width, fmt->height, fmt->memPlanes);
     for (uint32_t p = 0; p < fmt->memPlanes; p++)
         std::printf(" plane %u bpl %u sizeimage %u", p, fmt->bytesperline[p], fmt->sizeimage[p]);
     std::printf("\n");
     if (fmt->fourcc != fourcc || fmt->width != w || fmt->height != h)
-        return makeError(EINVAL, "%s: wanted %s %ux%u", path.c_str(), fourccString(fourcc).c_str(),
-                         w, h);
+        return makeError(EINVAL, "%s: wanted %s %ux%u", path.c_str(), fourccName(fourcc).c_str(), w,
+                         h);
     Result<uint32_t> n = (*cam)->requestBuffers(memory, count);
     if (!n)
         return n.error();
@@ -356,7 +356,7 @@ void checkExports(const CaptureDevice &cam, const CapturedFrame &last, const Map
             continue;
         }
         std::printf("desc %u drm %s modifier 0x%llx size %ux%u planes %u", i,
-                    fourccString(desc->format).c_str(),
+                    fourccName(desc->format).c_str(),
                     static_cast<unsigned long long>(desc->modifier), desc->width, desc->height,
                     desc->planeCount);
         for (uint32_t p = 0; p < desc->planeCount; p++)
@@ -411,13 +411,13 @@ int cmdInfo()
             return fail(formats.error());
         std::printf("formats %s", path.c_str());
         for (uint32_t f : *formats)
-            std::printf(" %s", fourccString(f).c_str());
+            std::printf(" %s", fourccName(f).c_str());
         std::printf("\n");
         for (uint32_t f : {V4L2_PIX_FMT_XBGR32, V4L2_PIX_FMT_YUYV}) {
             Result<std::vector<FrameSize>> sizes = (*cam)->frameSizes(f);
             if (!sizes)
                 return fail(sizes.error());
-            std::printf("sizes %s %s", path.c_str(), fourccString(f).c_str());
+            std::printf("sizes %s %s", path.c_str(), fourccName(f).c_str());
             for (const FrameSize &s : *sizes)
                 std::printf(" %ux%u", s.width, s.height);
             std::printf("\n");
@@ -459,9 +459,9 @@ int cmdRgb(const std::string &path, uint32_t w, uint32_t h, uint32_t frames,
             unsigned rgb[3];
             if (!decodeDrm(desc->format, px, rgb))
                 return fail(
-                    makeError(EINVAL, "cannot decode DRM %s", fourccString(desc->format).c_str()));
+                    makeError(EINVAL, "cannot decode DRM %s", fourccName(desc->format).c_str()));
             std::printf("bar %s %u x %u y %u rgb %u %u %u drm %s\n", name.c_str(), s.bar, s.x, s.y,
-                        rgb[0], rgb[1], rgb[2], fourccString(desc->format).c_str());
+                        rgb[0], rgb[1], rgb[2], fourccName(desc->format).c_str());
         }
     }
     return 0;

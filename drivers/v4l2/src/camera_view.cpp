@@ -93,7 +93,7 @@ Result<const FormatInfo *> CameraView::Impl::chooseFormat()
         const FormatInfo *f = formatFromV4l2(options_.fourcc);
         if (!f)
             return makeError(ENOTSUP, "%s: format %s has no DRM equivalent scanout knows",
-                             camera_->path().c_str(), fourccString(options_.fourcc).c_str());
+                             camera_->path().c_str(), fourccName(options_.fourcc).c_str());
         return f;
     }
     Result<std::vector<uint32_t>> offered = camera_->formats();
@@ -109,7 +109,7 @@ Result<const FormatInfo *> CameraView::Impl::chooseFormat()
             return f;
     std::string names;
     for (uint32_t v4l2 : *offered)
-        names += " " + fourccString(v4l2);
+        names += " " + fourccName(v4l2);
     return makeError(ENOTSUP, "%s offers no format scanout can show:%s", camera_->path().c_str(),
                      names.c_str());
 }
@@ -130,7 +130,7 @@ Result<void> CameraView::Impl::init(const CameraViewOptions &options)
         return set.error();
     if (set->fourcc != (*format)->v4l2)
         return makeError(ENOTSUP, "%s: asked for %s, the driver chose %s", camera_->path().c_str(),
-                         fourccString((*format)->v4l2).c_str(), fourccString(set->fourcc).c_str());
+                         fourccName((*format)->v4l2).c_str(), fourccName(set->fourcc).c_str());
     format_ = *format;
     captureFormat_ = *set;
     if (options.fps) {
@@ -146,7 +146,7 @@ Result<void> CameraView::Impl::init(const CameraViewOptions &options)
         options.rect.empty() ? Rect{0, 0, display_.width(), display_.height()} : options.rect;
     destination_ = options.fit ? fitRect(set->width, set->height, area) : area;
     LOG_INFO("%s (%s): %s %ux%u, bytesperline %u, to %d,%d %ux%u", camera_->path().c_str(),
-             camera_->card().c_str(), fourccString(set->fourcc).c_str(), set->width, set->height,
+             camera_->card().c_str(), fourccName(set->fourcc).c_str(), set->width, set->height,
              set->bytesperline[0], destination_.x, destination_.y, destination_.width,
              destination_.height);
 
@@ -184,7 +184,7 @@ Result<void> CameraView::Impl::init(const CameraViewOptions &options)
     }
     if (!chosen)
         return makeError(ENOTSUP, "%s: no path shows %s %ux%u on %s", camera_->path().c_str(),
-                         fourccString(format_->v4l2).c_str(), set->width, set->height,
+                         fourccName(format_->v4l2).c_str(), set->width, set->height,
                          display_.connectorName().c_str());
     if (path_ == CameraPath::Copy)
         LOG_WARN("%s: frames are copied by the CPU: no zero-copy path works here",
@@ -240,7 +240,7 @@ Result<void> CameraView::Impl::allocateDisplayBuffers(uint32_t count)
         return makeError(ENOTSUP,
                          "%s: %s keeps its planes in separate buffers; display "
                          "buffers hold one",
-                         camera_->path().c_str(), fourccString(captureFormat_.fourcc).c_str());
+                         camera_->path().c_str(), fourccName(captureFormat_.fourcc).c_str());
     for (uint32_t i = 0; i < count; i++) {
         Result<SharedBuffer> shared =
             display_.allocateBuffer(format_->drm, captureFormat_.width, captureFormat_.height);

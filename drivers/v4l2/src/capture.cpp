@@ -515,7 +515,7 @@ Result<std::unique_ptr<CaptureDevice>> CaptureDevice::open(const std::string &pa
     if (Result<void> r = d.readFormat(); !r)
         return r.error();
     LOG_DEBUG("v4l2: %s: %s, %s, %s-planar, %s %ux%u", node.c_str(), d.driver.c_str(),
-              d.card.c_str(), d.mplane ? "multi" : "single", fourccString(d.format.fourcc).c_str(),
+              d.card.c_str(), d.mplane ? "multi" : "single", fourccName(d.format.fourcc).c_str(),
               d.format.width, d.format.height);
     return device;
 }
@@ -572,7 +572,7 @@ Result<std::vector<FrameSize>> CaptureDevice::frameSizes(uint32_t fourcc) const
         if (xioctl(impl_->fd.get(), VIDIOC_ENUM_FRAMESIZES, &size) < 0) {
             if (errno == EINVAL && i > 0)
                 break;
-            return makeError(errno, "ENUM_FRAMESIZES %s on %s", fourccString(fourcc).c_str(),
+            return makeError(errno, "ENUM_FRAMESIZES %s on %s", fourccName(fourcc).c_str(),
                              impl_->path.c_str());
         }
         if (size.type == V4L2_FRMSIZE_TYPE_DISCRETE) {
@@ -614,14 +614,14 @@ Result<CaptureFormat> CaptureDevice::setFormat(uint32_t fourcc, uint32_t width, 
         pix.sizeimage = 0;
     }
     if (xioctl(d.fd.get(), VIDIOC_S_FMT, &f) < 0)
-        return makeError(errno, "S_FMT %s %ux%u on %s", fourccString(fourcc).c_str(), width, height,
+        return makeError(errno, "S_FMT %s %ux%u on %s", fourccName(fourcc).c_str(), width, height,
                          d.path.c_str());
     if (Result<void> r = d.readFormat(); !r)
         return r.error();
     if (d.format.fourcc != fourcc || (width && d.format.width != width) ||
         (height && d.format.height != height))
         LOG_INFO("%s: asked for %s %ux%u, the driver chose %s %ux%u", d.path.c_str(),
-                 fourccString(fourcc).c_str(), width, height, fourccString(d.format.fourcc).c_str(),
+                 fourccName(fourcc).c_str(), width, height, fourccName(d.format.fourcc).c_str(),
                  d.format.width, d.format.height);
     return d.format;
 }
@@ -704,7 +704,7 @@ Result<DmaBufDescription> CaptureDevice::exportedBuffer(uint32_t index) const
     const FormatInfo *info = formatFromV4l2(d.format.fourcc);
     if (!info)
         return makeError(EINVAL, "%s: V4L2 format %s has no DRM equivalent in the table",
-                         d.path.c_str(), fourccString(d.format.fourcc).c_str());
+                         d.path.c_str(), fourccName(d.format.fourcc).c_str());
     if (info->memPlanes != d.format.memPlanes)
         return makeError(EINVAL, "%s: %s comes in %u memory planes, expected %u", d.path.c_str(),
                          info->name, d.format.memPlanes, info->memPlanes);
@@ -821,7 +821,7 @@ Result<void> CaptureDevice::start(EventLoop &loop, FrameCallback onFrame, ErrorC
     d.stats = {};
     d.haveSequence = false;
     LOG_DEBUG("v4l2: %s streaming %s %ux%u into %zu %s buffers", d.path.c_str(),
-              fourccString(d.format.fourcc).c_str(), d.format.width, d.format.height,
+              fourccName(d.format.fourcc).c_str(), d.format.width, d.format.height,
               d.buffers.size(), memoryName(d.memory));
     return {};
 }

@@ -79,16 +79,6 @@ const FormatInfo *formatFromDrm(uint32_t drmFourcc)
     return nullptr;
 }
 
-std::string fourccString(uint32_t fourcc)
-{
-    std::string s;
-    for (int i = 0; i < 4; i++) {
-        unsigned char c = static_cast<unsigned char>(fourcc >> (8 * i));
-        s += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '?';
-    }
-    return s;
-}
-
 uint32_t parseFourcc(const std::string &text)
 {
     if (text.empty() || text.size() > 4)

@@ -5,6 +5,8 @@
 #include <span>
 #include <string>
 
+#include <scanout/kms_types.h> /* fourccName(): V4L2 codes print as DRM ones */
+
 namespace scanout::v4l2 {
 
 /**
@@ -33,8 +35,6 @@ const FormatInfo *formatFromV4l2(uint32_t v4l2Fourcc);
 /** The single-memory-plane V4L2 format for a DRM format. */
 const FormatInfo *formatFromDrm(uint32_t drmFourcc);
 
-/** "YUYV", "NV12"; unprintable bytes as '?'. */
-std::string fourccString(uint32_t fourcc);
 /** Parses a 1-4 character fourcc ("YUYV", "XR24"); 0 if malformed. */
 uint32_t parseFourcc(const std::string &text);
 
