@@ -442,6 +442,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    /* The view stops the camera at the last frame: none more is captured while those finish. */
+    config.camera.frames = config.frames;
     if (scanout::apps::extraArguments("scanout-cam", argc, argv, optind)) {
         usage(stderr);
         return 2;

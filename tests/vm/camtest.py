@@ -55,7 +55,7 @@ def check_run(checks, out, label, path, frames=None, copied_zero=True, primary=N
     n = {k: int(m.group(k)) for k in ("captured", "displayed", "skipped", "requeued", "copied")}
     checks.check(m.group("path") == path, f"{label}: path {path} (got {m.group('path')})")
     if frames is not None:
-        checks.check(n["captured"] >= frames, f"{label}: {frames} frames captured ({n['captured']})")
+        checks.check(n["captured"] == frames, f"{label}: {frames} frames captured ({n['captured']})")
     checks.check(n["displayed"] > 0, f"{label}: frames displayed ({n['displayed']})")
     checks.check(n["displayed"] + n["skipped"] == n["captured"],
                  f"{label}: every captured frame displayed or skipped "

@@ -43,6 +43,7 @@ public:
     void tearDown();
 
     void onFrame(const CapturedFrame &frame);
+    void showFrame(const CapturedFrame &frame);
     void onShown(uint32_t buffer, uint64_t timestampNs);
     void onReleased(uint32_t buffer, bool skipped);
     void onPresent(const FrameInfo &info);
@@ -457,6 +458,16 @@ Result<uint32_t> CameraView::Impl::copyFrame(const CapturedFrame &frame)
 void CameraView::Impl::onFrame(const CapturedFrame &frame)
 {
     stats_.captured++;
+    showFrame(frame);
+    /* The last frame asked for: no more from the camera, and none of its buffers goes back. */
+    if (options_.frames && stats_.captured >= options_.frames && streaming_) {
+        streaming_ = false;
+        camera_->stop();
+    }
+}
+
+void CameraView::Impl::showFrame(const CapturedFrame &frame)
+{
     uint64_t now = monotonicNs();
     if (path_ == CameraPath::Copy) {
         Result<uint32_t> target = copyFrame(frame);

@@ -51,6 +51,12 @@ struct CameraViewOptions {
     uint32_t buffers = 6;
     /** Probe every path, not only up to the first that works (for a decision table). */
     bool probeAll = false;
+    /**
+     * Stop the camera once this many frames were captured (0: never). The
+     * last ones still reach the screen; stop() is then only needed for the
+     * teardown.
+     */
+    uint64_t frames = 0;
 };
 
 struct CameraStats {
