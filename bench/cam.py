@@ -42,10 +42,10 @@ RUN = re.compile(r"^=== RUN (?P<label>[^|\n]+)\|(?P<frames>\d+)\|(?P<rep>\d+)\n(
                  re.S | re.M)
 
 
-def tools(cam, fps):
+def tools(cam, fps, static_cam=None):
     rect = ",".join(map(str, RECT))
-    scanout = (f"{cam} --device vkms --format XR24 --size {WIDTH}x{HEIGHT} --fps {fps} "
-               f"--rect {rect}")
+    options = f"--device vkms --format XR24 --size {WIDTH}x{HEIGHT} --fps {fps} --rect {rect}"
+    scanout = f"{cam} {options}"
     # Only warnings of v4l2src (its "lost frames detected" = sequence gaps) and
     # GST_PERFORMANCE infos (kmssink's "frame copy"); -m prints the bus
     # messages, among them a QoS message for each buffer the sink drops late.
@@ -53,12 +53,17 @@ def tools(cam, fps):
            "v4l2src device=/dev/video0 io-mode={io} num-buffers={n} ! "
            f"video/x-raw,format=BGRx,width={WIDTH},height={HEIGHT},framerate={fps}/1 ! "
            "kmssink driver-name=vkms")
-    return [
+    runs = [
         ("scanout-cam export", scanout + " --path export --frames {n}"),
         ("scanout-cam import", scanout + " --path import --frames {n}"),
         (PEER, gst.replace("{io}", "dmabuf")),
         ("kmssink dmabuf-import", gst.replace("{io}", "dmabuf-import")),
     ]
+    if static_cam:
+        # The same program from the static preset: runtime and libstdc++ linked in, no libseat.
+        runs.insert(1, ("scanout-cam static",
+                        f"{static_cam} {options} --path export --frames {{n}}"))
+    return runs
 
 
 def guest_script(runs, frames, short, repeat, warmup):
@@ -143,6 +148,8 @@ def main():
                     help="frames of a short run (default: a tenth of --frames, at least 10)")
     ap.add_argument("--repeat", type=int, default=5, help="rounds of runs (5)")
     ap.add_argument("--fps", type=int, default=30)
+    ap.add_argument("--static", metavar="PATH",
+                    help="also measure this scanout-cam (the static preset's) on the export path")
     ap.add_argument("--from-log", metavar="FILE",
                     help="no VM: print the table from a guest output saved by an earlier run "
                          "(<build>/vm-jobs/bench-cam/bench-output.log)")
@@ -153,7 +160,14 @@ def main():
     cam = os.path.abspath(os.path.join(args.build, "apps", "scanout-cam"))
     if not args.from_log and not os.path.exists(cam):
         sys.exit(f"cam.py: {cam} not built")
-    runs = tools(cam, args.fps)
+    static_cam = os.path.abspath(args.static) if args.static else None
+    if static_cam and not args.from_log and not os.path.exists(static_cam):
+        sys.exit(f"cam.py: {static_cam} not built")
+    if args.from_log and not static_cam:
+        with open(args.from_log) as f:
+            if "=== RUN scanout-cam static|" in f.read():
+                static_cam = "scanout-cam-static"  # only the label matters here
+    runs = tools(cam, args.fps, static_cam)
     script = guest_script(runs, n, short, args.repeat, warmup=max(10, short))
     job = os.path.join(os.path.abspath(args.build), "vm-jobs", "bench-cam")
     if args.from_log:
