@@ -163,8 +163,6 @@ public:
     void commitChanges();
     void scheduleCommit();
     void onDrmReadable();
-    /* The handlers for drmHandleEvent(): the commit's user data is the Impl. */
-    static drmEventContext &drmEvents();
     /* Lazy flip events: reads one if it arrived, and wakes the loop for the rest when needed. */
     void onDrmLazy();
     /* Whether something waits for the pending flip: a layer's next buffer, a GL frame. */
@@ -1061,26 +1059,21 @@ void Display::Impl::commitChanges()
     retryTimer_ = *timer;
 }
 
-drmEventContext &Display::Impl::drmEvents()
-{
-    static drmEventContext ctx = [] {
-        drmEventContext c{};
-        c.version = 3;
-        c.page_flip_handler2 = [](int, unsigned sequence, unsigned sec, unsigned usec, unsigned,
-                                  void *user) {
-            static_cast<Impl *>(user)->onFlip(sequence, static_cast<uint64_t>(sec) * 1000000000u +
-                                                            static_cast<uint64_t>(usec) * 1000u);
-        };
-        return c;
-    }();
-    return ctx;
-}
-
 void Display::Impl::onDrmReadable()
 {
-    /* A failure here means the event stream is lost: fatal for this device. */
+    drmEventContext ctx{};
+    ctx.version = 3;
+    ctx.page_flip_handler2 = [](int, unsigned sequence, unsigned sec, unsigned usec, unsigned,
+                                void *user) {
+        static_cast<Impl *>(user)->onFlip(sequence, static_cast<uint64_t>(sec) * 1000000000u +
+                                                        static_cast<uint64_t>(usec) * 1000u);
+    };
+    /*
+     * A failure here means the event stream is lost: fatal for this device.
+     * EAGAIN is no event yet, on the fd setLazyFlipEvents() made non-blocking.
+     */
     errno = 0;
-    if (drmHandleEvent(device_->fd(), &drmEvents()) < 0)
+    if (drmHandleEvent(device_->fd(), &ctx) < 0 && errno != EAGAIN)
         fail(makeError(errno ? errno : EIO, "drmHandleEvent on %s (fd %d): event stream lost",
                        device_->path().c_str(), device_->fd()));
 }
@@ -1089,11 +1082,7 @@ void Display::Impl::onDrmLazy()
 {
     if (!flipPending_)
         return;
-    /* The fd is non-blocking while lazy: EAGAIN is a flip not completed yet. */
-    errno = 0;
-    if (drmHandleEvent(device_->fd(), &drmEvents()) < 0 && errno != EAGAIN)
-        fail(makeError(errno ? errno : EIO, "drmHandleEvent on %s (fd %d): event stream lost",
-                       device_->path().c_str(), device_->fd()));
+    onDrmReadable();
     updateFlipWakeups();
 }
 
