@@ -66,6 +66,13 @@ static void test_rect_maps_to_the_covered_rectangle()
 
     OutputTransform t180(640, 480, Rotation::R180);
     TEST_ASSERT_TRUE(t180.toPhysical(Rect{0, 0, 640, 40}) == (Rect{0, 440, 640, 40}));
+
+    /* 270: logical (x, y) lands on physical (H - y, x), H the logical height (640). */
+    OutputTransform t270(640, 480, Rotation::R270);
+    TEST_ASSERT_TRUE(t270.toPhysical(Rect{20, 40, 100, 50}) == (Rect{550, 20, 50, 100}));
+    TEST_ASSERT_TRUE(t270.toLogical(Rect{550, 20, 50, 100}) == (Rect{20, 40, 100, 50}));
+    /* Corners outside the output map exactly too, with no rounding. */
+    TEST_ASSERT_TRUE(t.toPhysical(Rect{-10, -20, 30, 40}) == (Rect{-20, 460, 40, 30}));
 }
 
 static void test_rotation_from_degrees()

@@ -2,7 +2,7 @@
 #include <scanout/transform.h>
 
 #include <algorithm>
-#include <cmath>
+#include <cstdint>
 
 namespace scanout {
 
@@ -39,15 +39,22 @@ uint32_t OutputTransform::logicalHeight() const
     return swapsAxes(rotation_) ? width_ : height_;
 }
 
+namespace {
+
+/* A rectangle's corner: whole pixels, so a turn maps it exactly, with no rounding. */
+struct Corner {
+    int64_t x = 0, y = 0;
+};
+
 /*
  * A picture turned counter-clockwise by 90 puts its top-right corner at the
  * output's top-left: logical (x, y) lands on physical (y, W - x), W being
  * the logical width. 180 mirrors both axes; 270 is 90 the other way round.
  */
-PointF OutputTransform::toPhysical(PointF p) const
+template <typename Point, typename N>
+Point turnToPhysical(Rotation rotation, N lw, N lh, Point p)
 {
-    double lw = logicalWidth(), lh = logicalHeight();
-    switch (rotation_) {
+    switch (rotation) {
     case Rotation::R0:
         return p;
     case Rotation::R90:
@@ -60,10 +67,10 @@ PointF OutputTransform::toPhysical(PointF p) const
     return p;
 }
 
-PointF OutputTransform::toLogical(PointF p) const
+template <typename Point, typename N>
+Point turnToLogical(Rotation rotation, N lw, N lh, Point p)
 {
-    double lw = logicalWidth(), lh = logicalHeight();
-    switch (rotation_) {
+    switch (rotation) {
     case Rotation::R0:
         return p;
     case Rotation::R90:
@@ -76,31 +83,41 @@ PointF OutputTransform::toLogical(PointF p) const
     return p;
 }
 
-namespace {
-
 /* Rectangles map corner to corner; the two corners come back in any order. */
 template <typename Map>
 Rect mapRect(const Rect &r, Map map)
 {
-    PointF a = map(PointF{static_cast<double>(r.x), static_cast<double>(r.y)});
-    PointF b = map(PointF{static_cast<double>(r.x) + r.width, static_cast<double>(r.y) + r.height});
-    double x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
-    double x1 = std::max(a.x, b.x), y1 = std::max(a.y, b.y);
-    return Rect{static_cast<int32_t>(std::lround(x0)), static_cast<int32_t>(std::lround(y0)),
-                static_cast<uint32_t>(std::lround(x1 - x0)),
-                static_cast<uint32_t>(std::lround(y1 - y0))};
+    Corner a = map(Corner{r.x, r.y});
+    Corner b = map(Corner{int64_t{r.x} + r.width, int64_t{r.y} + r.height});
+    return Rect{static_cast<int32_t>(std::min(a.x, b.x)), static_cast<int32_t>(std::min(a.y, b.y)),
+                static_cast<uint32_t>(a.x > b.x ? a.x - b.x : b.x - a.x),
+                static_cast<uint32_t>(a.y > b.y ? a.y - b.y : b.y - a.y)};
 }
 
 } /* namespace */
 
+PointF OutputTransform::toPhysical(PointF p) const
+{
+    return turnToPhysical<PointF, double>(rotation_, logicalWidth(), logicalHeight(), p);
+}
+
+PointF OutputTransform::toLogical(PointF p) const
+{
+    return turnToLogical<PointF, double>(rotation_, logicalWidth(), logicalHeight(), p);
+}
+
 Rect OutputTransform::toPhysical(const Rect &logical) const
 {
-    return mapRect(logical, [this](PointF p) { return toPhysical(p); });
+    return mapRect(logical, [this](Corner p) {
+        return turnToPhysical<Corner, int64_t>(rotation_, logicalWidth(), logicalHeight(), p);
+    });
 }
 
 Rect OutputTransform::toLogical(const Rect &physical) const
 {
-    return mapRect(physical, [this](PointF p) { return toLogical(p); });
+    return mapRect(physical, [this](Corner p) {
+        return turnToLogical<Corner, int64_t>(rotation_, logicalWidth(), logicalHeight(), p);
+    });
 }
 
 PointF CalibrationMatrix::apply(PointF p) const
