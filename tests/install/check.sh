@@ -2,7 +2,8 @@
 # Installs the build tree into a scratch prefix, then checks what a user gets:
 # the apps, the headers (free of libdrm/GBM/EGL, and libinput/xkbcommon, includes),
 # find_package(scanout) with scanout::runtime and scanout::input, and pkg-config,
-# and the libseat session module beside libscanout.so, which itself needs no libseat.
+# the libseat session module beside libscanout.so, which itself needs no libseat, and the
+# GL and PNG modules beside it too, so libscanout.so itself needs no libpng.
 #   check.sh BUILD_DIR SOURCE_DIR [SEAT_MODULE]    (SEAT_MODULE: libscanout-seat.so.0, if built)
 set -eu
 build=$1
@@ -17,8 +18,10 @@ for f in bin/scanout-info bin/scanout-demo include/scanout/display.h; do
 done
 libdir=$(ls -d "$work"/prefix/lib* | head -1)
 [ -e "$libdir/pkgconfig/scanout.pc" ] || { echo "FAIL: scanout.pc not installed"; exit 1; }
-# The GL renderer is loaded at run time from beside libscanout.so.
-[ -e "$libdir/libscanout-gl.so.0" ] || { echo "FAIL: libscanout-gl.so.0 not beside libscanout"; exit 1; }
+# The GL renderer and the PNG encoder are loaded at run time from beside libscanout.so.
+for module in libscanout-gl.so.0 libscanout-png.so.0; do
+    [ -e "$libdir/$module" ] || { echo "FAIL: $module not beside libscanout"; exit 1; }
+done
 [ -e "$libdir/cmake/scanout/scanoutConfig.cmake" ] || { echo "FAIL: CMake package not installed"; exit 1; }
 if [ -n "$seat_module" ]; then
     [ -e "$libdir/$seat_module" ] || { echo "FAIL: $seat_module not installed beside libscanout"; exit 1; }
@@ -29,6 +32,14 @@ for lib in "$libdir"/libscanout*.so.*; do
     case "$lib" in *libscanout-seat.*) continue ;; esac
     if readelf -d "$lib" | grep -E 'NEEDED.*lib(seat|systemd)'; then
         echo "FAIL: $(basename "$lib") links libseat; only $seat_module may"
+        exit 1
+    fi
+done
+
+# libpng (and zlib behind it) is loaded with the PNG module, never with libscanout.
+for lib in "$libdir"/libscanout.so.*; do
+    if readelf -d "$lib" | grep -E 'NEEDED.*lib(png|z)'; then
+        echo "FAIL: $(basename "$lib") links libpng; only libscanout-png.so may"
         exit 1
     fi
 done

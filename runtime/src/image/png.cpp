@@ -4,7 +4,8 @@
 #include <cerrno>
 #include <cstdio>
 
-#include <png.h>
+#include "base/module.h"
+#include "image/png_module.h"
 
 namespace scanout {
 
@@ -14,33 +15,29 @@ Result<void> savePng(const Image &image, const std::string &path)
         return makeError(EINVAL, "PNG %s: image %ux%u with %zu bytes of RGB", path.c_str(),
                          image.width, image.height, image.rgb.size());
 
+    /* Loaded before the file is opened: a missing module leaves no empty file behind. */
+    Result<void *> entry = loadModuleSymbol(kPngModule, kPngSymbol);
+    if (!entry)
+        return makeError(entry.error().errnum(), "PNG %s: %s", path.c_str(),
+                         entry.error().message().c_str());
+    using Entry = const PngModule *(*)();
+    const PngModule *png = reinterpret_cast<Entry>(*entry)();
+
     /* Opened here rather than by libpng so that a failure keeps its errno. */
     FILE *file = std::fopen(path.c_str(), "wbe");
     if (!file)
         return makeError(errno, "PNG %s: open for writing", path.c_str());
 
-    png_image png{};
-    png.version = PNG_IMAGE_VERSION;
-    png.width = image.width;
-    png.height = image.height;
-    png.format = PNG_FORMAT_RGB;
-    errno = 0;
-    bool ok = png_image_write_to_stdio(&png, file, 0, image.rgb.data(),
-                                       static_cast<png_int_32>(image.width * 3), nullptr);
-    int err = errno;
-    png_image_free(&png); /* the message stays: it is an array in png */
-    if (std::fflush(file) != 0 && ok) {
-        ok = false;
+    char why[64] = "";
+    int err = png->writeRgb(file, image.width, image.height, image.rgb.data(), why, sizeof why);
+    if (std::fflush(file) != 0 && !err)
         err = errno;
-    }
-    if (std::fclose(file) != 0 && ok) {
-        ok = false;
+    if (std::fclose(file) != 0 && !err)
         err = errno;
-    }
-    if (!ok) {
+    if (err) {
         std::remove(path.c_str());
-        return makeError(err ? err : EIO, "PNG %s: write %ux%u (%s)", path.c_str(), image.width,
-                         image.height, png.message[0] ? png.message : "libpng gave no reason");
+        return makeError(err, "PNG %s: write %ux%u (%s)", path.c_str(), image.width, image.height,
+                         why[0] ? why : "libpng gave no reason");
     }
     return {};
 }
