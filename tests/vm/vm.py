@@ -155,6 +155,22 @@ mount -t tmpfs -o mode=1777 tmpfs $r/tmp || die "mount tmpfs on $r/tmp"
 mount -t tmpfs -o mode=755 tmpfs $r/run || die "mount tmpfs on $r/run"
 mount -t tmpfs -o mode=1777 tmpfs $r/var/tmp
 if [ -n "$keep" ]; then
+    # Tests run programs from the checkout as nobody: a folder above it that
+    # others cannot enter (a clone made in a mktemp -d folder, mode 0700)
+    # gets a tmpfs over it in the guest, holding only the way to the checkout.
+    above=
+    d=$(dirname "$keep")
+    while [ "$d" != / ]; do
+        case $(stat -c %A "$r$d" 2>/dev/null) in
+        '' | *x | *t) ;;
+        *) above=$d ;;
+        esac
+        d=$(dirname "$d")
+    done
+    if [ -n "$above" ]; then
+        mount -t tmpfs -o mode=755 tmpfs "$r$above" || die "mount tmpfs on $above"
+        say "$above is closed to others on the host: the guest sees only $keep in it"
+    fi
     mkdir -p "$r$keep" 2>/dev/null
     mount -o bind /keep "$r$keep" || die "bind $keep back"
 fi
