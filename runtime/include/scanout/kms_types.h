@@ -49,6 +49,8 @@ struct FormatLayout {
     uint8_t cpp[3] = {};        /* bytes per pixel of each plane (per pixel pair: 4:2:2 packed) */
     bool yuv = false;
 
+    /** Samples per row of plane \a plane, for \a width pixels. */
+    uint32_t columns(unsigned plane, uint32_t width) const;
     /** Bytes per row of plane \a plane, for \a width pixels. */
     uint32_t rowBytes(unsigned plane, uint32_t width) const;
     /** Rows of plane \a plane, for \a height pixels. */

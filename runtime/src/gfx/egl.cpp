@@ -212,7 +212,7 @@ namespace {
 /* Chroma as drm_fourcc.h lays it out: NV12/NV16 bytes U, V (GR88's R, G); NV21 V, U. */
 constexpr YuvPlaneLayout kNv12Layout = {
     .textureCount = 2,
-    .textures = {{kFormatR8, 0, 1, 1}, {kFormatGr88, 1, 2, 2}},
+    .textures = {{kFormatR8}, {kFormatGr88}},
     .uTexture = 1,
     .uChannel = 0,
     .vTexture = 1,
@@ -220,7 +220,7 @@ constexpr YuvPlaneLayout kNv12Layout = {
 };
 constexpr YuvPlaneLayout kNv21Layout = {
     .textureCount = 2,
-    .textures = {{kFormatR8, 0, 1, 1}, {kFormatGr88, 1, 2, 2}},
+    .textures = {{kFormatR8}, {kFormatGr88}},
     .uTexture = 1,
     .uChannel = 1,
     .vTexture = 1,
@@ -228,7 +228,7 @@ constexpr YuvPlaneLayout kNv21Layout = {
 };
 constexpr YuvPlaneLayout kNv16Layout = {
     .textureCount = 2,
-    .textures = {{kFormatR8, 0, 1, 1}, {kFormatGr88, 1, 2, 1}},
+    .textures = {{kFormatR8}, {kFormatGr88}},
     .uTexture = 1,
     .uChannel = 0,
     .vTexture = 1,
@@ -236,7 +236,7 @@ constexpr YuvPlaneLayout kNv16Layout = {
 };
 constexpr YuvPlaneLayout kYuv420Layout = {
     .textureCount = 3,
-    .textures = {{kFormatR8, 0, 1, 1}, {kFormatR8, 1, 2, 2}, {kFormatR8, 2, 2, 2}},
+    .textures = {{kFormatR8}, {kFormatR8}, {kFormatR8}},
     .uTexture = 1,
     .uChannel = 0,
     .vTexture = 2,
@@ -310,7 +310,10 @@ Result<std::unique_ptr<DmaBufTexture>> DmaBufTexture::create(const EglDisplay &d
     if (!eglGetProcAddress("glEGLImageTargetTexture2DOES") || !hasToken(glExtensions, glExtension))
         return makeError(ENOTSUP, "%s is not supported, needed for %s", glExtension,
                          fourccName(buffer.format).c_str());
-    uint32_t planesNeeded = yuv ? yuv->textures[yuv->textureCount - 1].plane + 1 : 1;
+    const FormatLayout *layout = formatLayout(buffer.format);
+    if (yuv && !layout)
+        return makeError(EINVAL, "dma_buf %s: no plane layout", fourccName(buffer.format).c_str());
+    uint32_t planesNeeded = yuv ? yuv->textureCount : 1;
     if (buffer.planeCount < planesNeeded || buffer.planeCount > 3)
         return makeError(EINVAL, "dma_buf %ux%u %s: %u planes (the format needs %u, EGL takes 3)",
                          buffer.width, buffer.height, fourccName(buffer.format).c_str(),
@@ -324,17 +327,15 @@ Result<std::unique_ptr<DmaBufTexture>> DmaBufTexture::create(const EglDisplay &d
     for (uint32_t i = 0; i < tex->count_; i++) {
         std::vector<EGLint> attribs;
         uint32_t format = buffer.format;
+        uint32_t plane = yuv ? i : 0;
         if (yuv) {
-            const YuvPlaneLayout::Texture &t = yuv->textures[i];
-            format = t.format;
-            attribs =
-                imageAttribs(buffer, modifiers, t.format, (buffer.width + t.hsub - 1) / t.hsub,
-                             (buffer.height + t.vsub - 1) / t.vsub, t.plane, 1);
+            format = yuv->textures[i].format;
+            attribs = imageAttribs(buffer, modifiers, format, layout->columns(i, buffer.width),
+                                   layout->rows(i, buffer.height), i, 1);
         } else {
             attribs = imageAttribs(buffer, modifiers, buffer.format, buffer.width, buffer.height, 0,
                                    buffer.planeCount);
         }
-        uint32_t plane = yuv ? yuv->textures[i].plane : 0;
         Result<std::unique_ptr<EglImage>> image =
             EglImage::create(display, EGL_LINUX_DMA_BUF_EXT, nullptr, attribs);
         if (!image)

@@ -113,17 +113,16 @@ inline constexpr uint32_t kFormatGr88 = fourcc('G', 'R', '8', '8');
  * How a multi-planar YUV buffer is sampled plane by plane: each plane of
  * the buffer is imported as an EGLImage of its own (R8 for luma and for
  * planar chroma, GR88 for interleaved chroma) and bound as a
- * GL_TEXTURE_2D; a shader of ours converts to RGB. Y is the R channel of
- * texture 0; U and V are one channel each of the textures named below.
+ * GL_TEXTURE_2D; a shader of ours converts to RGB. Texture i reads plane i,
+ * as large as the format's FormatLayout makes that plane. Y is the R
+ * channel of texture 0; U and V are one channel each of the textures
+ * named below.
  */
 struct YuvPlaneLayout {
     struct Texture {
         uint32_t format; /* DRM fourcc the plane is imported as */
-        uint32_t plane;  /* plane of the buffer it reads */
-        uint32_t hsub;   /* the texture is width / hsub by height / vsub, rounded up */
-        uint32_t vsub;
     };
-    uint32_t textureCount;
+    uint32_t textureCount; /* the format's plane count */
     Texture textures[3];
     /* Where U and V are: texture index, and channel in it (0 = R, 1 = G). */
     uint32_t uTexture, uChannel;

@@ -41,12 +41,16 @@ const FormatLayout *formatLayout(uint32_t format)
     return nullptr;
 }
 
-uint32_t FormatLayout::rowBytes(unsigned plane, uint32_t width) const
+uint32_t FormatLayout::columns(unsigned plane, uint32_t width) const
 {
     if (plane >= planes)
         return 0;
-    uint32_t w = plane == 0 ? width : (width + hsub - 1) / hsub;
-    return w * cpp[plane];
+    return plane == 0 ? width : (width + hsub - 1) / hsub;
+}
+
+uint32_t FormatLayout::rowBytes(unsigned plane, uint32_t width) const
+{
+    return columns(plane, width) * (plane < planes ? cpp[plane] : 0);
 }
 
 uint32_t FormatLayout::rows(unsigned plane, uint32_t height) const
