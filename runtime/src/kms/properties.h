@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -44,8 +45,36 @@ struct PropertyTable {
     std::unordered_map<uint32_t, PlaneProps> planes;
 };
 
+/**
+ * What drmModeGetProperty says of each property id, asked once per id.
+ * Property ids are the device's, not an object's: every plane carries the
+ * same "FB_ID", so a device with a dozen objects has far fewer distinct
+ * properties than object-property pairs.
+ * A property's name, flags, range and enum values never change.
+ */
+class PropertyCache
+{
+public:
+    explicit PropertyCache(int fd);
+    ~PropertyCache();
+
+    PropertyCache(const PropertyCache &) = delete;
+    PropertyCache &operator=(const PropertyCache &) = delete;
+
+    int fd() const { return fd_; }
+    /** The property, read from the device the first time it is asked for. */
+    Result<const _drmModeProperty *> get(uint32_t propertyId);
+
+private:
+    struct Free {
+        void operator()(_drmModeProperty *p) const;
+    };
+    int fd_;
+    std::unordered_map<uint32_t, std::unique_ptr<_drmModeProperty, Free>> properties_;
+};
+
 /** Calls \a fn for each property of a KMS object with its current value. */
-Result<void> forEachProperty(int fd, uint32_t objectId, uint32_t objectType,
+Result<void> forEachProperty(PropertyCache &cache, uint32_t objectId, uint32_t objectType,
                              const std::function<void(const _drmModeProperty &, uint64_t)> &fn);
 
 /** The current value of property \a propertyId of a KMS object, without resolving names. */

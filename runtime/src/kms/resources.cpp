@@ -12,19 +12,40 @@
 
 namespace scanout {
 
-Result<void> forEachProperty(int fd, uint32_t objectId, uint32_t objectType,
+PropertyCache::PropertyCache(int fd) : fd_(fd) {}
+
+PropertyCache::~PropertyCache() = default;
+
+void PropertyCache::Free::operator()(drmModePropertyRes *p) const
+{
+    drmModeFreeProperty(p);
+}
+
+Result<const drmModePropertyRes *> PropertyCache::get(uint32_t propertyId)
+{
+    auto it = properties_.find(propertyId);
+    if (it != properties_.end())
+        return it->second.get();
+    std::unique_ptr<drmModePropertyRes, Free> prop(drmModeGetProperty(fd_, propertyId));
+    if (!prop)
+        return makeError(errno, "drmModeGetProperty %u on fd %d", propertyId, fd_);
+    return properties_.emplace(propertyId, std::move(prop)).first->second.get();
+}
+
+Result<void> forEachProperty(PropertyCache &cache, uint32_t objectId, uint32_t objectType,
                              const std::function<void(const drmModePropertyRes &, uint64_t)> &fn)
 {
+    int fd = cache.fd();
     DrmPtr<drmModeObjectProperties> props(drmModeObjectGetProperties(fd, objectId, objectType));
     if (!props)
         return makeError(errno, "drmModeObjectGetProperties object %u on fd %d", objectId, fd);
 
     for (uint32_t i = 0; i < props->count_props; i++) {
-        DrmPtr<drmModePropertyRes> prop(drmModeGetProperty(fd, props->props[i]));
+        Result<const drmModePropertyRes *> prop = cache.get(props->props[i]);
         if (!prop)
-            return makeError(errno, "drmModeGetProperty %u of object %u", props->props[i],
-                             objectId);
-        fn(*prop, props->prop_values[i]);
+            return makeError(prop.error().errnum(), "%s, a property of object %u",
+                             prop.error().message().c_str(), objectId);
+        fn(**prop, props->prop_values[i]);
     }
     return {};
 }
@@ -97,10 +118,12 @@ ConnectorStatus toStatus(drmModeConnection c)
     }
 }
 
-Result<void> readPlaneDetails(int fd, PlaneInfo &plane)
+Result<void> readPlaneDetails(PropertyCache &cache, PlaneInfo &plane)
 {
+    int fd = cache.fd();
     return forEachProperty(
-        fd, plane.id, DRM_MODE_OBJECT_PLANE, [&](const drmModePropertyRes &prop, uint64_t value) {
+        cache, plane.id, DRM_MODE_OBJECT_PLANE,
+        [&](const drmModePropertyRes &prop, uint64_t value) {
             std::string_view name = prop.name;
             if (name == "type") {
                 if (value == DRM_PLANE_TYPE_PRIMARY)
@@ -198,6 +221,7 @@ Result<Snapshot> readSnapshot(int fd, const DeviceInfo &device)
         snap.connectors.push_back(std::move(info));
     }
 
+    PropertyCache cache(fd);
     DrmPtr<drmModePlaneRes> planes(drmModeGetPlaneResources(fd));
     if (!planes)
         return makeError(errno, "drmModeGetPlaneResources on %s", device.path.c_str());
@@ -212,7 +236,7 @@ Result<Snapshot> readSnapshot(int fd, const DeviceInfo &device)
         info.fbId = p->fb_id;
         for (uint32_t f = 0; f < p->count_formats; f++)
             info.formats.push_back({p->formats[f], {}});
-        if (Result<void> r = readPlaneDetails(fd, info); !r)
+        if (Result<void> r = readPlaneDetails(cache, info); !r)
             return r.error();
         snap.planes.push_back(std::move(info));
     }
@@ -222,10 +246,11 @@ Result<Snapshot> readSnapshot(int fd, const DeviceInfo &device)
 Result<PropertyTable> readPropertyTable(int fd, const Snapshot &snapshot)
 {
     PropertyTable table;
+    PropertyCache cache(fd);
 
     for (const CrtcInfo &crtc : snapshot.crtcs) {
         CrtcProps &p = table.crtcs[crtc.id];
-        Result<void> r = forEachProperty(fd, crtc.id, DRM_MODE_OBJECT_CRTC,
+        Result<void> r = forEachProperty(cache, crtc.id, DRM_MODE_OBJECT_CRTC,
                                          [&](const drmModePropertyRes &prop, uint64_t) {
                                              std::string_view name = prop.name;
                                              if (name == "ACTIVE")
@@ -240,7 +265,7 @@ Result<PropertyTable> readPropertyTable(int fd, const Snapshot &snapshot)
     for (const ConnectorInfo &conn : snapshot.connectors) {
         ConnectorProps &p = table.connectors[conn.id];
         uint64_t formatsBlob = 0;
-        Result<void> r = forEachProperty(fd, conn.id, DRM_MODE_OBJECT_CONNECTOR,
+        Result<void> r = forEachProperty(cache, conn.id, DRM_MODE_OBJECT_CONNECTOR,
                                          [&](const drmModePropertyRes &prop, uint64_t value) {
                                              std::string_view name = prop.name;
                                              if (name == "CRTC_ID") {
@@ -289,7 +314,7 @@ Result<PropertyTable> readPropertyTable(int fd, const Snapshot &snapshot)
             {"rotation", &p.rotation},
             {"IN_FENCE_FD", &p.inFenceFd},
         };
-        Result<void> r = forEachProperty(fd, plane.id, DRM_MODE_OBJECT_PLANE,
+        Result<void> r = forEachProperty(cache, plane.id, DRM_MODE_OBJECT_PLANE,
                                          [&](const drmModePropertyRes &prop, uint64_t) {
                                              for (auto &w : wanted)
                                                  if (!std::strcmp(prop.name, w.name))
