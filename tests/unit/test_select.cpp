@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: MIT */
+#include <cstring>
+
 #include <scanout/select.h>
 
 #include "fixtures.h"
@@ -286,6 +288,68 @@ static void test_format_choice_and_modifiers()
     TEST_ASSERT_EQUAL_INT(ENOTSUP, f.error().errnum());
 }
 
+/* A board's `modifiers` key: a filter over what the plane lists, in the board's order. */
+static void test_format_choice_allowed_modifiers()
+{
+    Snapshot s = fixtures::board();
+    const PlaneInfo &primary = s.planes[0]; /* AR24: LINEAR; XR24: LINEAR, INTEL:0x1 */
+    const uint32_t preferred[] = {kFormatXrgb8888, kFormatArgb8888};
+    const uint64_t tiled = 0x0100000000000001ULL;
+
+    const uint64_t tiledFirst[] = {tiled, kModifierLinear};
+    Result<FormatChoice> f = chooseFormat(primary, preferred, tiledFirst);
+    TEST_ASSERT_TRUE(f.ok());
+    TEST_ASSERT_EQUAL_HEX(kFormatXrgb8888, f->format);
+    TEST_ASSERT_EQUAL_UINT(2, f->modifiers.size());
+    TEST_ASSERT_EQUAL_HEX(tiled, f->modifiers[0]);
+    TEST_ASSERT_EQUAL_HEX(kModifierLinear, f->modifiers[1]);
+    TEST_ASSERT_FALSE(f->implicitAllowed);
+
+    /* Without INVALID in the list, the implicit layout may not stand in. */
+    const uint64_t linearOnly[] = {kModifierLinear};
+    f = chooseFormat(primary, preferred, linearOnly);
+    TEST_ASSERT_TRUE(f.ok());
+    TEST_ASSERT_EQUAL_UINT(1, f->modifiers.size());
+    TEST_ASSERT_FALSE(f->implicitAllowed);
+
+    /* INVALID alone: the implicit layout, no explicit modifier. */
+    const uint64_t implicitOnly[] = {kModifierInvalid};
+    f = chooseFormat(primary, preferred, implicitOnly);
+    TEST_ASSERT_TRUE(f.ok());
+    TEST_ASSERT_EQUAL_HEX(kFormatXrgb8888, f->format);
+    TEST_ASSERT_EQUAL_UINT(0, f->modifiers.size());
+    TEST_ASSERT_TRUE(f->implicitAllowed);
+
+    /* A modifier only XR24 lists passes XR24 over when AR24 comes first. */
+    const uint32_t argbFirst[] = {kFormatArgb8888, kFormatXrgb8888};
+    const uint64_t tiledOnly[] = {tiled};
+    f = chooseFormat(primary, argbFirst, tiledOnly);
+    TEST_ASSERT_TRUE(f.ok());
+    TEST_ASSERT_EQUAL_HEX(kFormatXrgb8888, f->format);
+
+    /* Nothing fits: the error names the plane, the formats and the modifiers. */
+    const uint64_t other[] = {0x0700000000000006ULL};
+    f = chooseFormat(primary, preferred, other);
+    TEST_ASSERT_FALSE(f.ok());
+    TEST_ASSERT_EQUAL_INT(ENOTSUP, f.error().errnum());
+    TEST_ASSERT_EQUAL_STRING("plane 61 accepts none of XR24, AR24 with modifier BROADCOM:0x6",
+                             f.error().message().c_str());
+
+    /* A plane without IN_FORMATS lists no modifiers: only INVALID admits it. */
+    PlaneInfo old = primary;
+    old.hasInFormats = false;
+    for (PlaneFormat &pf : old.formats)
+        pf.modifiers.clear();
+    f = chooseFormat(old, preferred, linearOnly);
+    TEST_ASSERT_FALSE(f.ok());
+    TEST_ASSERT_NOT_NULL(std::strstr(f.error().message().c_str(), "only INVALID fits"));
+    const uint64_t linearOrImplicit[] = {kModifierLinear, kModifierInvalid};
+    f = chooseFormat(old, preferred, linearOrImplicit);
+    TEST_ASSERT_TRUE(f.ok());
+    TEST_ASSERT_EQUAL_UINT(0, f->modifiers.size());
+    TEST_ASSERT_TRUE(f->implicitAllowed);
+}
+
 static void test_fourcc_and_modifier_names()
 {
     TEST_ASSERT_EQUAL_STRING("XR24", fourccName(kFormatXrgb8888));
@@ -296,6 +360,32 @@ static void test_fourcc_and_modifier_names()
     TEST_ASSERT_EQUAL_STRING("INVALID", modifierName(kModifierInvalid));
     TEST_ASSERT_EQUAL_STRING("INTEL:0x1", modifierName(0x0100000000000001ULL));
     TEST_ASSERT_EQUAL_STRING("BROADCOM:0x6", modifierName(0x0700000000000006ULL));
+
+    const uint32_t formats[] = {kFormatXrgb8888, kFormatRgb565};
+    TEST_ASSERT_EQUAL_STRING("XR24, RG16", fourccNames(formats));
+    const uint64_t modifiers[] = {kModifierLinear, kModifierInvalid};
+    TEST_ASSERT_EQUAL_STRING("LINEAR, INVALID", modifierNames(modifiers));
+    TEST_ASSERT_EQUAL_STRING("", fourccNames({}));
+}
+
+/* The background colour as a pixel: byte order per format, RG16 to the nearest 5/6/5 bits. */
+static void test_pack_rgb()
+{
+    TEST_ASSERT_EQUAL_HEX(0xff336699u, *packRgb(kFormatXrgb8888, 0x336699));
+    TEST_ASSERT_EQUAL_HEX(0xff336699u, *packRgb(kFormatArgb8888, 0x336699));
+    TEST_ASSERT_EQUAL_HEX(0xff996633u, *packRgb(kFormatXbgr8888, 0x336699));
+    TEST_ASSERT_EQUAL_HEX(0xff996633u, *packRgb(kFormatAbgr8888, 0x336699));
+    TEST_ASSERT_EQUAL_HEX(0x996633ffu, *packRgb(kFormatBgrx8888, 0x336699));
+    TEST_ASSERT_EQUAL_HEX(0x336699ffu, *packRgb(kFormatRgba8888, 0x336699));
+    /* 0x33 -> 6/31, 0x66 -> 25/63, 0x99 -> 19/31 (18.6 rounds up). */
+    TEST_ASSERT_EQUAL_HEX((6u << 11) | (25u << 5) | 19u, *packRgb(kFormatRgb565, 0x336699));
+    TEST_ASSERT_EQUAL_HEX(0xffffu, *packRgb(kFormatRgb565, 0xffffff));
+    TEST_ASSERT_EQUAL_HEX(0x0000u, *packRgb(kFormatRgb565, 0x000000));
+    TEST_ASSERT_EQUAL_HEX(0xf800u, *packRgb(kFormatRgb565, 0xff0000));
+    /* Only the low 24 bits are the colour. */
+    TEST_ASSERT_EQUAL_HEX(0xff000000u, *packRgb(kFormatXrgb8888, 0xff000000u));
+    TEST_ASSERT_FALSE(packRgb(kFormatNv12, 0x336699).has_value());
+    TEST_ASSERT_FALSE(packRgb(fourcc('X', 'R', '4', '8'), 0x336699).has_value());
 }
 
 static void test_layer_plane_prefers_free_overlay()
@@ -408,7 +498,9 @@ int main()
     RUN_TEST(test_primary_plane_per_crtc);
     RUN_TEST(test_primary_plane_prefers_the_one_on_the_crtc);
     RUN_TEST(test_format_choice_and_modifiers);
+    RUN_TEST(test_format_choice_allowed_modifiers);
     RUN_TEST(test_fourcc_and_modifier_names);
+    RUN_TEST(test_pack_rgb);
     RUN_TEST(test_layer_plane_prefers_free_overlay);
     RUN_TEST(test_plane_accepts_modifiers);
     RUN_TEST(test_parse_rect);

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -60,11 +61,24 @@ struct FormatLayout {
 /** The layout of \a format, or null for formats scanout does not handle. */
 const FormatLayout *formatLayout(uint32_t format);
 
+/**
+ * 0xRRGGBB as one opaque pixel of an RGB \a format of formatLayout()'s
+ * table, in the pixel's own byte order; RG16 takes the nearest 5- and 6-bit
+ * values. Nothing for YUV and other formats.
+ */
+std::optional<uint32_t> packRgb(uint32_t format, uint32_t rgb);
+
 /** "XR24" for XRGB8888; non-printable bytes become '?'. Big-endian formats get " (BE)". */
 std::string fourccName(uint32_t format);
 
 /** "LINEAR", "INVALID", or the vendor and value in hex for other modifiers. */
 std::string modifierName(uint64_t modifier);
+
+/** "XR24, AR24": fourccName() of each, comma-separated. */
+std::string fourccNames(std::span<const uint32_t> formats);
+
+/** "LINEAR, INVALID": modifierName() of each, comma-separated. */
+std::string modifierNames(std::span<const uint64_t> modifiers);
 
 /** A display mode, field for field the kernel's drm_mode_modeinfo. */
 struct ModeInfo {

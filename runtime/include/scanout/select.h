@@ -59,15 +59,29 @@ Result<const PlaneInfo *> selectPrimaryPlane(const Snapshot &snapshot, uint32_t 
 
 struct FormatChoice {
     uint32_t format = 0;
-    /** Explicit modifiers to allocate with; empty means the implicit layout. */
+    /** Explicit modifiers to allocate with, best first; empty means the implicit layout. */
     std::vector<uint64_t> modifiers;
+    /**
+     * Whether the implicit layout may stand in when no buffer can be made
+     * with those modifiers. False only when the modifiers were restricted
+     * (a board's `modifiers` without INVALID).
+     */
+    bool implicitAllowed = true;
 };
 
 /**
- * The first format of \a preferred that \a plane accepts, with the plane's
- * modifiers for it (DRM_FORMAT_MOD_INVALID removed).
+ * The first format of \a preferred that \a plane accepts with a modifier
+ * \a allowed admits.
+ *
+ * With \a allowed empty, every modifier the plane lists for the format is
+ * chosen (DRM_FORMAT_MOD_INVALID removed) and the implicit layout is the
+ * fallback. Otherwise the modifiers are those of \a allowed the plane
+ * lists, in \a allowed's order; kModifierInvalid in \a allowed admits the
+ * implicit layout. A format with neither is passed over. A plane without
+ * IN_FORMATS lists no modifiers: only the implicit layout fits it.
  */
-Result<FormatChoice> chooseFormat(const PlaneInfo &plane, std::span<const uint32_t> preferred);
+Result<FormatChoice> chooseFormat(const PlaneInfo &plane, std::span<const uint32_t> preferred,
+                                  std::span<const uint64_t> allowed = {});
 
 /**
  * A plane of \a crtcId that can show buffers of \a format with \a modifier

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "kms/framebuffer.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -104,39 +105,44 @@ Result<std::unique_ptr<Framebuffer>> Framebuffer::fromDmaBuf(int fd, const DmaBu
 }
 
 Result<std::unique_ptr<DumbBuffer>> DumbBuffer::create(int fd, uint32_t width, uint32_t height,
-                                                       uint32_t format)
+                                                       uint32_t format, uint64_t modifier)
 {
-    uint32_t bpp;
-    switch (format) {
-    case kFormatXrgb8888:
-    case kFormatArgb8888:
-    case kFormatXbgr8888:
-        bpp = 32;
-        break;
-    case kFormatRgb565:
-        bpp = 16;
-        break;
-    default:
-        return makeError(ENOTSUP, "dumb buffer: format %s not supported",
+    const FormatLayout *fl = formatLayout(format);
+    if (!fl || fl->yuv || !packRgb(format, 0))
+        return makeError(ENOTSUP, "dumb buffer: format %s not supported (packed RGB only)",
                          fourccName(format).c_str());
-    }
 
-    Result<std::unique_ptr<DumbBuffer>> made = make(fd, width, height, bpp);
+    Result<std::unique_ptr<DumbBuffer>> made = make(fd, width, height, fl->cpp[0] * 8u);
     if (!made)
         return made.error();
     std::unique_ptr<DumbBuffer> buf = std::move(*made);
+    buf->format_ = format;
 
     FramebufferLayout layout;
     layout.width = width;
     layout.height = height;
     layout.format = format;
+    layout.modifier = modifier;
     layout.handles[0] = buf->handle_;
     layout.pitches[0] = buf->pitch_;
-    Result<std::unique_ptr<Framebuffer>> fb = Framebuffer::fromHandles(fd, layout, false);
+    Result<std::unique_ptr<Framebuffer>> fb =
+        Framebuffer::fromHandles(fd, layout, modifier != kModifierInvalid);
     if (!fb)
         return fb.error();
     buf->fb_ = std::move(*fb);
     return buf;
+}
+
+void DumbBuffer::fill(uint32_t rgb)
+{
+    uint32_t pixel = packRgb(format_, rgb).value_or(0);
+    for (uint32_t y = 0; y < height_; y++) {
+        uint8_t *row = data() + size_t{y} * pitch_;
+        if (formatLayout(format_)->cpp[0] == 2)
+            std::fill_n(reinterpret_cast<uint16_t *>(row), width_, static_cast<uint16_t>(pixel));
+        else
+            std::fill_n(reinterpret_cast<uint32_t *>(row), width_, pixel);
+    }
 }
 
 Result<std::unique_ptr<DumbBuffer>> DumbBuffer::allocate(int fd, uint32_t rowBytes, uint32_t rows)
@@ -158,6 +164,8 @@ Result<std::unique_ptr<DumbBuffer>> DumbBuffer::make(int fd, uint32_t width, uin
     uint64_t size = 0;
     if (drmModeCreateDumbBuffer(fd, width, height, bpp, 0, &buf->handle_, &pitch, &size) < 0)
         return makeError(errno, "create dumb buffer %ux%u %ubpp on fd %d", width, height, bpp, fd);
+    buf->width_ = width;
+    buf->height_ = height;
     buf->pitch_ = pitch;
     buf->size_ = size;
 

@@ -68,9 +68,15 @@ private:
 class DumbBuffer
 {
 public:
-    /** A buffer of \a format (XR24, AR24, XB24 or RG16) with its framebuffer on \a fd. */
+    /**
+     * A buffer of a packed RGB \a format (formatLayout()'s 16- and 32-bit
+     * RGB ones) with its framebuffer on \a fd. Dumb buffers are linear:
+     * \a modifier is kModifierLinear to say so in AddFB2, or kModifierInvalid
+     * to add the framebuffer without a modifier.
+     */
     static Result<std::unique_ptr<DumbBuffer>> create(int fd, uint32_t width, uint32_t height,
-                                                      uint32_t format);
+                                                      uint32_t format,
+                                                      uint64_t modifier = kModifierInvalid);
     /**
      * Memory only, no framebuffer: \a rowBytes by \a rows bytes. Allocated
      * as 32 bpp pixels because some drivers (virtio-gpu) take no other
@@ -87,6 +93,8 @@ public:
     size_t size() const { return size_; }
     /** Only for buffers made with create(). */
     const Framebuffer &framebuffer() const { return *fb_; }
+    /** Paints every pixel 0xRRGGBB (packRgb()). Only for buffers made with create(). */
+    void fill(uint32_t rgb);
 
     /** Exports the buffer as a dma_buf fd (close-on-exec, read-write). */
     Result<UniqueFd> exportDmaBuf() const;
@@ -98,6 +106,7 @@ private:
 
     int fd_ = -1;
     uint32_t handle_ = 0, pitch_ = 0;
+    uint32_t width_ = 0, height_ = 0, format_ = 0; /* format_: create() only */
     size_t size_ = 0;
     void *map_ = nullptr;
     std::unique_ptr<Framebuffer> fb_;

@@ -5,6 +5,29 @@
 
 namespace scanout {
 
+std::optional<uint32_t> packRgb(uint32_t format, uint32_t rgb)
+{
+    uint32_t r = (rgb >> 16) & 0xff, g = (rgb >> 8) & 0xff, b = rgb & 0xff;
+    switch (format) {
+    case kFormatXrgb8888:
+    case kFormatArgb8888:
+        return 0xff000000u | r << 16 | g << 8 | b;
+    case kFormatXbgr8888:
+    case kFormatAbgr8888:
+        return 0xff000000u | b << 16 | g << 8 | r;
+    case kFormatBgrx8888:
+    case kFormatBgra8888:
+        return b << 24 | g << 16 | r << 8 | 0xffu;
+    case kFormatRgbx8888:
+    case kFormatRgba8888:
+        return r << 24 | g << 16 | b << 8 | 0xffu;
+    case kFormatRgb565:
+        return ((r * 31 + 127) / 255) << 11 | ((g * 63 + 127) / 255) << 5 | (b * 31 + 127) / 255;
+    default:
+        return std::nullopt;
+    }
+}
+
 std::string fourccName(uint32_t format)
 {
     std::string name;
@@ -75,6 +98,29 @@ std::string modifierName(uint64_t modifier)
     if (vendor < sizeof(vendors) / sizeof(vendors[0]))
         return format("%s:0x%llx", vendors[vendor], value);
     return format("0x%016llx", static_cast<unsigned long long>(modifier));
+}
+
+namespace {
+
+template <typename T, typename Name>
+std::string joinNames(std::span<const T> values, Name name)
+{
+    std::string out;
+    for (T v : values)
+        out += (out.empty() ? "" : ", ") + name(v);
+    return out;
+}
+
+} /* namespace */
+
+std::string fourccNames(std::span<const uint32_t> formats)
+{
+    return joinNames(formats, fourccName);
+}
+
+std::string modifierNames(std::span<const uint64_t> modifiers)
+{
+    return joinNames(modifiers, modifierName);
 }
 
 uint32_t ModeInfo::refreshMilliHz() const

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <iterator>
 #include <string>
 
 namespace scanout {
@@ -294,24 +295,38 @@ Rect fitRect(uint32_t width, uint32_t height, const Rect &area)
     return r;
 }
 
-Result<FormatChoice> chooseFormat(const PlaneInfo &plane, std::span<const uint32_t> preferred)
+Result<FormatChoice> chooseFormat(const PlaneInfo &plane, std::span<const uint32_t> preferred,
+                                  std::span<const uint64_t> allowed)
 {
+    bool implicitAdmitted = allowed.empty() || std::find(allowed.begin(), allowed.end(),
+                                                         kModifierInvalid) != allowed.end();
     for (uint32_t format : preferred) {
         const PlaneFormat *f = plane.findFormat(format);
         if (!f)
             continue;
         FormatChoice choice;
         choice.format = format;
-        for (uint64_t mod : f->modifiers)
-            if (mod != kModifierInvalid)
-                choice.modifiers.push_back(mod);
-        return choice;
+        choice.implicitAllowed = implicitAdmitted;
+        auto listed = [f](uint64_t mod) {
+            return mod != kModifierInvalid &&
+                   std::find(f->modifiers.begin(), f->modifiers.end(), mod) != f->modifiers.end();
+        };
+        if (allowed.empty())
+            std::copy_if(f->modifiers.begin(), f->modifiers.end(),
+                         std::back_inserter(choice.modifiers), listed);
+        else
+            std::copy_if(allowed.begin(), allowed.end(), std::back_inserter(choice.modifiers),
+                         listed);
+        if (!choice.modifiers.empty() || choice.implicitAllowed)
+            return choice;
     }
 
-    std::string wanted;
-    for (uint32_t format : preferred)
-        wanted += (wanted.empty() ? "" : ", ") + fourccName(format);
-    return makeError(ENOTSUP, "plane %u accepts none of %s", plane.id, wanted.c_str());
+    std::string formats = fourccNames(preferred);
+    if (allowed.empty())
+        return makeError(ENOTSUP, "plane %u accepts none of %s", plane.id, formats.c_str());
+    return makeError(ENOTSUP, "plane %u accepts none of %s with modifier %s%s", plane.id,
+                     formats.c_str(), modifierNames(allowed).c_str(),
+                     plane.hasInFormats ? "" : " (it lists no modifiers: only INVALID fits)");
 }
 
 } /* namespace scanout */
