@@ -24,6 +24,10 @@ Result<void> applyBoardDisplay(const BoardConfig &board, DisplayOptions &display
         display.mode = d.mode;
     if (d.api != CommitApi::Auto)
         display.legacy = d.api == CommitApi::Legacy;
+    if (!d.formats.empty())
+        display.formats = d.formats;
+    if (!d.modifiers.empty())
+        display.modifiers = d.modifiers;
     return {};
 }
 

@@ -54,6 +54,29 @@ bool planeRotates(const PlaneInfo &plane, Rotation r)
 
 /* Formats the primary plane is asked for, in order: opaque first, it scans out cheapest. */
 constexpr uint32_t kPrimaryFormats[] = {kFormatXrgb8888, kFormatArgb8888};
+
+/*
+ * DisplayOptions::formats, less those the runtime cannot draw: the
+ * background is a dumb buffer painted with packRgb(), so packed RGB only.
+ */
+Result<std::vector<uint32_t>> primaryFormats(const std::vector<uint32_t> &asked)
+{
+    if (asked.empty())
+        return std::vector<uint32_t>(std::begin(kPrimaryFormats), std::end(kPrimaryFormats));
+    std::vector<uint32_t> usable;
+    for (uint32_t f : asked) {
+        if (packRgb(f, 0))
+            usable.push_back(f);
+        else
+            LOG_WARN("display format %s passed over: the primary plane takes packed RGB "
+                     "formats only (XR24, AR24, XB24, AB24, RG16 and their kin)",
+                     fourccName(f).c_str());
+    }
+    if (usable.empty())
+        return makeError(ENOTSUP, "none of the display formats %s is packed RGB",
+                         fourccNames(asked).c_str());
+    return usable;
+}
 /* setLazyFlipEvents(): how long a flip event may wait for the loop to wake up. */
 constexpr int kLazyFlipMs = 50;
 
@@ -330,8 +353,11 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
         return crtc.error();
     crtcId_ = *crtc;
 
+    Result<std::vector<uint32_t>> formats = primaryFormats(options.formats);
+    if (!formats)
+        return formats.error();
     const PlaneInfo *primary = nullptr;
-    for (uint32_t fmt : kPrimaryFormats) {
+    for (uint32_t fmt : *formats) {
         Result<const PlaneInfo *> p = selectPrimaryPlane(snapshot_, crtcId_, fmt);
         if (p) {
             primary = *p;
@@ -339,13 +365,14 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
         }
     }
     if (!primary)
-        return makeError(ENOENT, "%s: no primary plane for CRTC %u accepts XR24 or AR24",
-                         device_->path().c_str(), crtcId_);
+        return makeError(ENOENT, "%s: no primary plane for CRTC %u accepts %s",
+                         device_->path().c_str(), crtcId_, fourccNames(*formats).c_str());
     primaryPlaneId_ = primary->id;
 
-    Result<FormatChoice> format = chooseFormat(*primary, kPrimaryFormats);
+    Result<FormatChoice> format = chooseFormat(*primary, *formats, options.modifiers);
     if (!format)
-        return format.error();
+        return makeError(format.error().errnum(), "%s: %s", device_->path().c_str(),
+                         format.error().message().c_str());
     format_ = *format;
 
     for (const PlaneInfo &plane : snapshot_.planes)
@@ -377,10 +404,16 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
                  kmsRotation_ ? "the primary plane's rotation property" : "GL");
     }
 
-    LOG_INFO("%s (%s): connector %s, mode %ux%u@%.2f, CRTC %u, primary plane %u, %s, %s commits",
+    LOG_INFO("%s (%s): connector %s, mode %ux%u@%.2f, CRTC %u, primary plane %u, %s (%s%s), "
+             "%s commits",
              device_->path().c_str(), device_->info().driver.c_str(), connector_.name.c_str(),
              mode_.hdisplay, mode_.vdisplay, mode_.refreshMilliHz() / 1000.0, crtcId_,
-             primaryPlaneId_, fourccName(format_.format).c_str(), backend_->name());
+             primaryPlaneId_, fourccName(format_.format).c_str(),
+             modifierNames(format_.modifiers).c_str(),
+             !format_.implicitAllowed    ? ""
+             : format_.modifiers.empty() ? "implicit layout"
+                                         : ", else implicit",
+             backend_->name());
 
     Result<EventLoop::Id> drm = loop_.addFd(fd, EPOLLIN, [this](uint32_t events) {
         if (events)
@@ -600,18 +633,31 @@ Result<void> Display::Impl::preparePrimary(bool probe)
 
 Result<void> Display::Impl::makeBackground()
 {
-    /* Dumb buffers start zeroed: black needs no CPU write. */
+    /*
+     * Dumb buffers are linear. Added without a modifier unless the allowed
+     * modifiers leave out the implicit layout: then it must be LINEAR, said
+     * explicitly.
+     */
+    uint64_t modifier = kModifierInvalid;
+    if (!format_.implicitAllowed) {
+        bool linear = std::find(format_.modifiers.begin(), format_.modifiers.end(),
+                                kModifierLinear) != format_.modifiers.end();
+        if (!linear || !device_->info().caps.addFb2Modifiers)
+            return makeError(ENOTSUP,
+                             "%s: primary plane %u: the background is a linear dumb buffer, "
+                             "and the allowed modifiers admit %s",
+                             connector_.name.c_str(), primaryPlaneId_,
+                             linear ? "LINEAR only where AddFB2 takes modifiers (it does not)"
+                                    : "neither LINEAR nor INVALID");
+        modifier = kModifierLinear;
+    }
     Result<std::unique_ptr<DumbBuffer>> buffer =
-        DumbBuffer::create(device_->fd(), mode_.hdisplay, mode_.vdisplay, format_.format);
+        DumbBuffer::create(device_->fd(), mode_.hdisplay, mode_.vdisplay, format_.format, modifier);
     if (!buffer)
         return buffer.error();
-    if (uint32_t rgb = options_.background & 0xffffffu) {
-        DumbBuffer &b = **buffer;
-        for (uint32_t y = 0; y < mode_.vdisplay; y++) {
-            auto *row = reinterpret_cast<uint32_t *>(b.data() + size_t{y} * b.pitch());
-            std::fill(row, row + mode_.hdisplay, 0xff000000u | rgb);
-        }
-    }
+    /* Dumb buffers start zeroed: black needs no CPU write. */
+    if (uint32_t rgb = options_.background & 0xffffffu)
+        (*buffer)->fill(rgb);
     background_ = std::move(*buffer);
     return {};
 }

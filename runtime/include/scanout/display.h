@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <scanout/dma_buf.h>
 #include <scanout/event_loop.h>
@@ -68,6 +69,21 @@ struct DisplayOptions {
      * no CPU write at all (dumb buffers start zeroed).
      */
     uint32_t background = 0x000000;
+    /**
+     * The primary plane's scanout formats (DRM fourcc), best first: the
+     * first the plane takes is drawn in. Packed RGB only (XR24, AR24, XB24,
+     * AB24, RG16, ...); others are passed over with a warning. Empty: XR24,
+     * then AR24.
+     */
+    std::vector<uint32_t> formats = {};
+    /**
+     * Modifiers the primary plane's buffers may have, best first: those the
+     * plane lists for the chosen format, in this order, are allocated with
+     * (GBM, EGL), and kModifierInvalid admits the driver's implicit layout.
+     * A format none of them fits is passed over. Empty: every modifier the
+     * plane lists, the implicit layout as the fallback.
+     */
+    std::vector<uint64_t> modifiers = {};
 };
 
 /**

@@ -407,9 +407,15 @@ RenderSurface::create(int drmFd, uint32_t width, uint32_t height, const FormatCh
             static_cast<unsigned>(choice.modifiers.size()), usage));
         if (rs->surface_)
             rs->explicitModifiers_ = true;
+        else if (!choice.implicitAllowed)
+            return makeError(errno,
+                             "gbm_surface_create_with_modifiers2 %ux%u %s modifiers %s "
+                             "(the implicit layout is not allowed)",
+                             width, height, fourccName(choice.format).c_str(),
+                             modifierNames(choice.modifiers).c_str());
         else
-            LOG_INFO("GBM surface %ux%u %s with %zu modifiers failed; trying without", width,
-                     height, fourccName(choice.format).c_str(), choice.modifiers.size());
+            LOG_INFO("GBM surface %ux%u %s with modifiers %s failed; trying without", width, height,
+                     fourccName(choice.format).c_str(), modifierNames(choice.modifiers).c_str());
     }
     if (!rs->surface_) {
         rs->surface_.reset(gbm_surface_create(rs->gbm_.get(), width, height, choice.format, usage));
