@@ -108,7 +108,7 @@ Result<std::unique_ptr<DumbBuffer>> DumbBuffer::create(int fd, uint32_t width, u
                                                        uint32_t format, uint64_t modifier)
 {
     const FormatLayout *fl = formatLayout(format);
-    if (!fl || fl->yuv || !packRgb(format, 0))
+    if (!fl || !packRgb(format, 0))
         return makeError(ENOTSUP, "dumb buffer: format %s not supported (packed RGB only)",
                          fourccName(format).c_str());
 
@@ -136,9 +136,10 @@ Result<std::unique_ptr<DumbBuffer>> DumbBuffer::create(int fd, uint32_t width, u
 void DumbBuffer::fill(uint32_t rgb)
 {
     uint32_t pixel = packRgb(format_, rgb).value_or(0);
+    bool sixteenBit = formatLayout(format_)->cpp[0] == 2;
     for (uint32_t y = 0; y < height_; y++) {
         uint8_t *row = data() + size_t{y} * pitch_;
-        if (formatLayout(format_)->cpp[0] == 2)
+        if (sixteenBit)
             std::fill_n(reinterpret_cast<uint16_t *>(row), width_, static_cast<uint16_t>(pixel));
         else
             std::fill_n(reinterpret_cast<uint32_t *>(row), width_, pixel);
