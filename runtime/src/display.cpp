@@ -328,7 +328,9 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
     device_ = std::move(*device);
     int fd = device_->fd();
 
-    Result<Snapshot> snapshot = device_->snapshot();
+    /* One cache for the snapshot and the property table: the planes' properties are read once. */
+    PropertyCache properties(fd);
+    Result<Snapshot> snapshot = readSnapshot(properties, device_->info());
     if (!snapshot)
         return snapshot.error();
     snapshot_ = std::move(*snapshot);
@@ -384,7 +386,7 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
         if (c.crtcId == crtcId_)
             savedConnectors_.push_back(c.id);
 
-    Result<PropertyTable> props = readPropertyTable(fd, snapshot_);
+    Result<PropertyTable> props = readPropertyTable(properties, snapshot_);
     if (!props)
         return props.error();
     props_ = std::move(*props);

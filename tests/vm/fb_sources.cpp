@@ -62,7 +62,8 @@ int run()
     Result<const PlaneInfo *> primary = selectPrimaryPlane(*snap, *crtc, kFormatXrgb8888);
     if (!primary)
         return fail(primary.error());
-    Result<PropertyTable> props = readPropertyTable(fd, *snap);
+    PropertyCache properties(fd);
+    Result<PropertyTable> props = readPropertyTable(properties, *snap);
     if (!props)
         return fail(props.error());
     CrtcInfo saved = *snap->crtc(*crtc);

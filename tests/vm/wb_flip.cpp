@@ -110,7 +110,8 @@ int run(const std::string &dir, int rounds)
             overlay = &p;
     if (!overlay)
         return fail(makeError(ENOENT, "no XR24 overlay plane for CRTC %u", *crtc));
-    Result<PropertyTable> props = readPropertyTable(fd, *snap);
+    PropertyCache properties(fd);
+    Result<PropertyTable> props = readPropertyTable(properties, *snap);
     if (!props)
         return fail(props.error());
 

@@ -264,7 +264,8 @@ Device::~Device()
 
 Result<Snapshot> Device::snapshot() const
 {
-    return readSnapshot(fd_.get(), info_);
+    PropertyCache cache(fd_.get());
+    return readSnapshot(cache, info_);
 }
 
 } /* namespace scanout */

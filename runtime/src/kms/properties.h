@@ -81,10 +81,14 @@ Result<void> forEachProperty(PropertyCache &cache, uint32_t objectId, uint32_t o
 Result<uint64_t> readPropertyValue(int fd, uint32_t objectId, uint32_t objectType,
                                    uint32_t propertyId);
 
-/** Resolves the ids of the properties scanout uses on every object of \a snapshot. */
-Result<PropertyTable> readPropertyTable(int fd, const Snapshot &snapshot);
+/**
+ * Resolves the ids of the properties scanout uses on every object of
+ * \a snapshot. Given the cache readSnapshot() used, the planes' properties
+ * are not asked for again.
+ */
+Result<PropertyTable> readPropertyTable(PropertyCache &cache, const Snapshot &snapshot);
 
 /** Reads the device's objects into plain values; \a device fills Snapshot::device. */
-Result<Snapshot> readSnapshot(int fd, const DeviceInfo &device);
+Result<Snapshot> readSnapshot(PropertyCache &cache, const DeviceInfo &device);
 
 } /* namespace scanout */

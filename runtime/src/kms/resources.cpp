@@ -166,8 +166,9 @@ Result<void> readPlaneDetails(PropertyCache &cache, PlaneInfo &plane)
 
 } /* namespace */
 
-Result<Snapshot> readSnapshot(int fd, const DeviceInfo &device)
+Result<Snapshot> readSnapshot(PropertyCache &cache, const DeviceInfo &device)
 {
+    int fd = cache.fd();
     Snapshot snap;
     snap.device = device;
 
@@ -221,7 +222,6 @@ Result<Snapshot> readSnapshot(int fd, const DeviceInfo &device)
         snap.connectors.push_back(std::move(info));
     }
 
-    PropertyCache cache(fd);
     DrmPtr<drmModePlaneRes> planes(drmModeGetPlaneResources(fd));
     if (!planes)
         return makeError(errno, "drmModeGetPlaneResources on %s", device.path.c_str());
@@ -243,10 +243,10 @@ Result<Snapshot> readSnapshot(int fd, const DeviceInfo &device)
     return snap;
 }
 
-Result<PropertyTable> readPropertyTable(int fd, const Snapshot &snapshot)
+Result<PropertyTable> readPropertyTable(PropertyCache &cache, const Snapshot &snapshot)
 {
+    int fd = cache.fd();
     PropertyTable table;
-    PropertyCache cache(fd);
 
     for (const CrtcInfo &crtc : snapshot.crtcs) {
         CrtcProps &p = table.crtcs[crtc.id];

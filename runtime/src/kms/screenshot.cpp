@@ -89,10 +89,11 @@ Result<Screenshot> captureScreen(const Device &device, const CaptureTarget &targ
                          "DeviceOptions::writeback)",
                          dev.path.c_str(), dev.driver.c_str());
 
-    Result<Snapshot> snapshot = device.snapshot();
+    PropertyCache properties(device.fd());
+    Result<Snapshot> snapshot = readSnapshot(properties, dev);
     if (!snapshot)
         return snapshot.error();
-    Result<PropertyTable> props = readPropertyTable(device.fd(), *snapshot);
+    Result<PropertyTable> props = readPropertyTable(properties, *snapshot);
     if (!props)
         return props.error();
 
