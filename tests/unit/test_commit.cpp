@@ -333,6 +333,106 @@ static void test_atomic_backend_reports_ebusy()
     TEST_ASSERT_EQUAL_UINT(0, io.liveBlobs.size());
 }
 
+static void test_changed_since_leaves_out_held_values()
+{
+    AppliedProperties applied{{{61, 10}, 77}, {{61, 11}, 41}, {{61, 14}, 1280u << 16}};
+    std::vector<PropertyValue> request{
+        {61, 10, 78}, {61, 11, 41}, {61, 14, 1280u << 16}, {64, 20, 5}};
+    PropertyValue anchor{61, 10, 78};
+    std::vector<PropertyValue> out = changedSince(applied, request, anchor);
+    TEST_ASSERT_EQUAL_UINT(2, out.size());
+    TEST_ASSERT_TRUE(has(out, 61, 10, 78));
+    TEST_ASSERT_TRUE(has(out, 64, 20, 5)); /* never set: sent */
+
+    /* Nothing new: the anchor alone keeps the CRTC, and its event, in the commit. */
+    applied[{61, 10}] = 78;
+    applied[{64, 20}] = 5;
+    out = changedSince(applied, request, anchor);
+    TEST_ASSERT_EQUAL_UINT(1, out.size());
+    TEST_ASSERT_TRUE(out.front() == anchor);
+}
+
+/* The atomic requests the fake device saw, in order. */
+static std::vector<std::vector<PropertyValue>> atomicRequests(const FakeKmsIo &io)
+{
+    std::vector<std::vector<PropertyValue>> out;
+    for (const auto &c : io.calls)
+        if (c.what == "atomic")
+            out.push_back(c.props);
+    return out;
+}
+
+static void test_atomic_backend_flips_send_what_changed()
+{
+    FakeKmsIo io;
+    PropertyTable t = table();
+    auto backend = createAtomicBackend(io, t);
+    TEST_ASSERT_TRUE(backend->commit(state(1), CommitKind::Modeset, nullptr).ok());
+
+    /* A new buffer on the same plane: its FB_ID alone. */
+    TEST_ASSERT_TRUE(backend->commit(state(2), CommitKind::Flip, nullptr).ok());
+    /* A TEST_ONLY commit states everything and changes nothing the kernel holds. */
+    TEST_ASSERT_TRUE(backend->commit(state(9), CommitKind::Test, nullptr).ok());
+    /* A second plane comes on: all of its values, and not the primary's. */
+    OutputState two = state(3);
+    PlaneState cursor = fullScreenPlane(64, 5, 64, 64);
+    cursor.crtcX = 100;
+    two.planes.push_back(cursor);
+    TEST_ASSERT_TRUE(backend->commit(two, CommitKind::Flip, nullptr).ok());
+    /* Only the cursor moves. */
+    two.planes[1].crtcX = 120;
+    TEST_ASSERT_TRUE(backend->commit(two, CommitKind::Flip, nullptr).ok());
+    /* Nothing changes: the primary's FB_ID, the anchor. */
+    TEST_ASSERT_TRUE(backend->commit(two, CommitKind::Flip, nullptr).ok());
+
+    auto req = atomicRequests(io);
+    TEST_ASSERT_EQUAL_UINT(6, req.size());
+    TEST_ASSERT_EQUAL_UINT(3 + 10, req[0].size());
+    TEST_ASSERT_EQUAL_UINT(1, req[1].size());
+    TEST_ASSERT_TRUE(has(req[1], 61, 10, 2));
+    TEST_ASSERT_EQUAL_UINT(3 + 10, req[2].size());
+    TEST_ASSERT_EQUAL_UINT(1 + 10, req[3].size());
+    TEST_ASSERT_TRUE(has(req[3], 61, 10, 3));
+    TEST_ASSERT_TRUE(has(req[3], 64, 20, 5));
+    TEST_ASSERT_TRUE(has(req[3], 64, 16, 100));
+    TEST_ASSERT_EQUAL_UINT(1, req[4].size());
+    TEST_ASSERT_TRUE(has(req[4], 64, 16, 120));
+    TEST_ASSERT_EQUAL_UINT(1, req[5].size());
+    TEST_ASSERT_TRUE(has(req[5], 61, 10, 3));
+}
+
+static void test_atomic_backend_states_everything_after_doubt()
+{
+    FakeKmsIo io;
+    PropertyTable t = table();
+    auto backend = createAtomicBackend(io, t);
+    TEST_ASSERT_TRUE(backend->commit(state(1), CommitKind::Modeset, nullptr).ok());
+
+    /* EBUSY changed nothing: the retry is still a delta. */
+    io.atomicErrors = {-EBUSY};
+    TEST_ASSERT_FALSE(backend->commit(state(2), CommitKind::Flip, nullptr).ok());
+    TEST_ASSERT_TRUE(backend->commit(state(2), CommitKind::Flip, nullptr).ok());
+    /* Any other failure leaves the kernel's state in doubt: the next flip states it all. */
+    io.atomicErrors = {-EINVAL};
+    TEST_ASSERT_FALSE(backend->commit(state(3), CommitKind::Flip, nullptr).ok());
+    TEST_ASSERT_TRUE(backend->commit(state(3), CommitKind::Flip, nullptr).ok());
+    TEST_ASSERT_TRUE(backend->commit(state(4), CommitKind::Flip, nullptr).ok());
+    /* A modeset (after a VT switch, say) states everything and starts the record afresh. */
+    TEST_ASSERT_TRUE(backend->commit(state(4), CommitKind::Modeset, nullptr).ok());
+    TEST_ASSERT_TRUE(backend->commit(state(5), CommitKind::Flip, nullptr).ok());
+
+    auto req = atomicRequests(io);
+    TEST_ASSERT_EQUAL_UINT(8, req.size());
+    TEST_ASSERT_EQUAL_UINT(1, req[1].size());
+    TEST_ASSERT_EQUAL_UINT(1, req[2].size());
+    TEST_ASSERT_EQUAL_UINT(1, req[3].size());
+    TEST_ASSERT_EQUAL_UINT(10, req[4].size());
+    TEST_ASSERT_EQUAL_UINT(1, req[5].size());
+    TEST_ASSERT_EQUAL_UINT(3 + 10, req[6].size());
+    TEST_ASSERT_EQUAL_UINT(1, req[7].size());
+    TEST_ASSERT_TRUE(has(req[7], 61, 10, 5));
+}
+
 static void test_legacy_backend()
 {
     FakeKmsIo io;
@@ -393,6 +493,9 @@ int main()
     RUN_TEST(test_atomic_backend_test_then_modeset_then_flip);
     RUN_TEST(test_atomic_backend_rolls_back_on_failure);
     RUN_TEST(test_atomic_backend_reports_ebusy);
+    RUN_TEST(test_changed_since_leaves_out_held_values);
+    RUN_TEST(test_atomic_backend_flips_send_what_changed);
+    RUN_TEST(test_atomic_backend_states_everything_after_doubt);
     RUN_TEST(test_legacy_backend);
     return UNITY_END();
 }

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include <xf86drm.h>
 #include <xf86drmMode.h>
@@ -115,6 +116,19 @@ Result<std::vector<PropertyValue>> buildAtomicRequest(const OutputState &state,
     return out;
 }
 
+std::vector<PropertyValue> changedSince(const AppliedProperties &applied,
+                                        std::vector<PropertyValue> request,
+                                        const PropertyValue &anchor)
+{
+    std::erase_if(request, [&](const PropertyValue &p) {
+        auto it = applied.find({p.object, p.property});
+        return it != applied.end() && it->second == p.value;
+    });
+    if (request.empty())
+        request.push_back(anchor);
+    return request;
+}
+
 namespace {
 
 /* Owns a property blob through the io interface; destroys it unless released. */
@@ -175,10 +189,17 @@ public:
             buildAtomicRequest(state, props_, modeset, blob.id());
         if (!request)
             return request.error();
+        /* A flip sends what changed; TEST_ONLY and modesets state everything. */
+        if (kind == CommitKind::Flip)
+            if (std::optional<PropertyValue> anchor = anchorOf(state))
+                *request = changedSince(applied_, std::move(*request), *anchor);
 
         int ret = io_.atomicCommit(*request, atomicFlags(kind), user);
         if (ret < 0) {
-            /* Roll back: the new blob dies with this scope. */
+            /* Roll back: the new blob dies with this scope. Past EBUSY the kernel's state is
+             * in doubt, so the next commit states everything again. */
+            if (kind != CommitKind::Test && ret != -EBUSY)
+                applied_.clear();
             Error err =
                 makeError(-ret, "atomic commit (%s) on CRTC %u, connector %u, %zu props",
                           commitKindName(kind), state.crtcId, state.connectorId, request->size());
@@ -187,16 +208,36 @@ public:
             return err;
         }
 
-        /* Apply: a real modeset replaces the blob the CRTC holds. */
-        if (kind == CommitKind::Modeset)
+        /* Apply: a real modeset replaces the blob the CRTC holds, and the state it states
+         * replaces what was known (another master may have changed the rest). */
+        if (kind == CommitKind::Test)
+            return {};
+        if (kind == CommitKind::Modeset) {
             modeBlob_ = std::move(blob);
+            applied_.clear();
+        }
+        for (const PropertyValue &p : *request)
+            applied_[{p.object, p.property}] = p.value;
         return {};
     }
 
 private:
+    /* The FB_ID of the first plane that is on: it brings the CRTC, and the event, in. */
+    std::optional<PropertyValue> anchorOf(const OutputState &state) const
+    {
+        if (!state.active)
+            return std::nullopt;
+        for (const PlaneState &plane : state.planes)
+            if (auto it = props_.planes.find(plane.planeId);
+                plane.fbId && it != props_.planes.end())
+                return PropertyValue{plane.planeId, it->second.fbId, plane.fbId};
+        return std::nullopt;
+    }
+
     KmsIo &io_;
     const PropertyTable &props_;
     PropertyBlob modeBlob_;
+    AppliedProperties applied_;
 };
 
 class LegacyBackend : public CommitBackend

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include <scanout/kms_types.h>
@@ -84,6 +86,19 @@ std::unique_ptr<KmsIo> createDrmIo(int fd);
 Result<std::vector<PropertyValue>> buildAtomicRequest(const OutputState &state,
                                                       const PropertyTable &props, bool modeset,
                                                       uint32_t modeBlob);
+
+/** The value of each (object, property) pair the kernel holds from our commits. */
+using AppliedProperties = std::map<std::pair<uint32_t, uint32_t>, uint64_t>;
+
+/**
+ * The part of \a request that \a applied holds already left out: the kernel
+ * keeps a property's value until it is set again. When nothing is left,
+ * \a anchor alone: a page-flip event needs the CRTC in the commit, and a
+ * plane that is on brings it in through its FB_ID. Pure.
+ */
+std::vector<PropertyValue> changedSince(const AppliedProperties &applied,
+                                        std::vector<PropertyValue> request,
+                                        const PropertyValue &anchor);
 
 /** The DRM_MODE_ATOMIC_* / DRM_MODE_PAGE_FLIP_* flags for a kind of commit. */
 uint32_t atomicFlags(CommitKind kind);
