@@ -39,6 +39,8 @@ void usage(FILE *out)
         "  -m, --mode WxH[@Hz]   display mode (default: the connector's preferred mode)\n"
         "  -l, --legacy          use legacy KMS instead of atomic\n"
         "  -a, --atomic          use atomic KMS (where a board config says legacy)\n"
+        "  -r, --rotate DEG      turn the picture 0, 90, 180 or 270 degrees counter-\n"
+        "                        clockwise (the primary plane's rotation property, else GL)\n"
         "  -k, --keep            leave the last frame up at exit (kernel 6.8+ keeps it\n"
         "                        after the process ends)\n"
         "  -p, --pause-at N      once frame N is on screen, stop the process (SIGSTOP) so\n"
@@ -81,7 +83,10 @@ int run(const scanout::DisplayOptions &options, uint64_t frames, const std::set<
         std::fprintf(stderr, "scanout-demo: %s\n", r.error().describe().c_str());
         return 1;
     }
-    auto scene = scanout::demo::Scene::create(d.width(), d.height());
+    /* Where no plane turns the picture, the scene draws it turned into the mode-sized frame. */
+    auto scene = scanout::demo::Scene::create(
+        d.rotatesInGl() ? d.transform()
+                        : scanout::OutputTransform(d.width(), d.height(), scanout::Rotation::R0));
     if (!scene) {
         std::fprintf(stderr, "scanout-demo: %s\n", scene.error().describe().c_str());
         return 1;
@@ -130,13 +135,14 @@ int main(int argc, char **argv)
         {"mode", required_argument, nullptr, 'm'},
         {"legacy", no_argument, nullptr, 'l'},
         {"atomic", no_argument, nullptr, 'a'},
+        {"rotate", required_argument, nullptr, 'r'},
         {"keep", no_argument, nullptr, 'k'},
         {"pause-at", required_argument, nullptr, 'p'},
         {"help", no_argument, nullptr, 'h'},
         scanout::apps::kBoardLongOption,
         {},
     };
-    static const char shortOptions[] = "n:d:c:m:lakp:h";
+    static const char shortOptions[] = "n:d:c:m:lar:kp:h";
     scanout::DisplayOptions options;
     scanout::BoardConfig board;
     if (int rc = scanout::apps::loadBoard("scanout-demo", argc, argv, shortOptions, longOptions,
@@ -167,6 +173,10 @@ int main(int argc, char **argv)
             break;
         case 'a':
             options.legacy = false;
+            break;
+        case 'r':
+            if (!scanout::apps::parseRotate("scanout-demo", optarg, options.rotation))
+                return 2;
             break;
         case 'k':
             options.keepLastFrame = true;

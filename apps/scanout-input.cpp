@@ -392,15 +392,10 @@ int main(int argc, char **argv)
                                           board, &config.display))
         return rc;
     scanout::input::applyBoardInput(board.input, config.input);
-    if (!scanout::rotationFromDegrees(board.display.rotation, &config.rotation)) {
-        std::fprintf(stderr, "scanout-input: %s: rotation %u: expected 0, 90, 180 or 270\n",
-                     board.file.c_str(), board.display.rotation);
-        return 2;
-    }
+    config.rotation = config.display.rotation;
 
     bool devicesGiven = false;
     for (int opt; (opt = getopt_long(argc, argv, shortOptions, longOptions, nullptr)) != -1;) {
-        uint64_t value = 0;
         switch (opt) {
         case 'S':
             if (!*optarg) {
@@ -425,12 +420,8 @@ int main(int argc, char **argv)
             }
             break;
         case 'r':
-            if (!scanout::apps::parseCount(optarg, value) || value > 270 ||
-                !scanout::rotationFromDegrees(static_cast<uint32_t>(value), &config.rotation)) {
-                std::fprintf(stderr, "scanout-input: --rotate '%s': need 0, 90, 180 or 270\n",
-                             optarg);
+            if (!scanout::apps::parseRotate("scanout-input", optarg, config.rotation))
                 return 2;
-            }
             break;
         case 'k': {
             std::string keymap = optarg;

@@ -721,8 +721,6 @@ int main(int argc, char **argv)
         config.camera.height = board.camera.height;
     }
     config.camera.path = board.camera.path;
-    if (!scanout::rotationFromDegrees(board.display.rotation, &config.display.rotation))
-        config.display.rotation = scanout::Rotation::R0;
     if (!board.input.seat.empty())
         config.input.seat = board.input.seat;
     config.input.devices = board.input.devices;
@@ -746,12 +744,8 @@ int main(int argc, char **argv)
             config.display.mode = optarg;
             break;
         case 'r':
-            if (!scanout::apps::parseCount(optarg, value) ||
-                !scanout::rotationFromDegrees(static_cast<uint32_t>(value),
-                                              &config.display.rotation)) {
-                std::fprintf(stderr, "%s: --rotate '%s': need 0, 90, 180 or 270\n", kProg, optarg);
+            if (!scanout::apps::parseRotate(kProg, optarg, config.display.rotation))
                 return 2;
-            }
             break;
         case 'C':
             config.camera.camera = optarg;

@@ -28,6 +28,9 @@ Result<void> applyBoardDisplay(const BoardConfig &board, DisplayOptions &display
         display.formats = d.formats;
     if (!d.modifiers.empty())
         display.modifiers = d.modifiers;
+    if (!rotationFromDegrees(d.rotation, &display.rotation))
+        return makeError(EINVAL, "%s: [display] rotation %u: expected 0, 90, 180 or 270",
+                         board.file.c_str(), d.rotation);
     return {};
 }
 

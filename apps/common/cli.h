@@ -10,6 +10,8 @@
 
 #include <sys/resource.h>
 
+#include <scanout/transform.h>
+
 namespace scanout::apps {
 
 /**
@@ -34,6 +36,17 @@ inline bool parseCount(const char *text, uint64_t &out)
         return false;
     out = v;
     return true;
+}
+
+/** --rotate DEG: 0, 90, 180 or 270 degrees counter-clockwise; false after a message. */
+inline bool parseRotate(const char *prog, const char *text, Rotation &out)
+{
+    uint64_t degrees = 0;
+    if (parseCount(text, degrees) && degrees <= 270 &&
+        rotationFromDegrees(static_cast<uint32_t>(degrees), &out))
+        return true;
+    std::fprintf(stderr, "%s: --rotate '%s': need 0, 90, 180 or 270\n", prog, text);
+    return false;
 }
 
 /** User plus system CPU time of this process so far. */

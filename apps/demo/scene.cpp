@@ -71,13 +71,20 @@ void clearRect(const Rect &r, uint32_t screenHeight, const Rgb &c)
     glClear(GL_COLOR_BUFFER_BIT);
 }
 
+/* The frame's rectangle under a logical one: a turn by a multiple of 90 degrees keeps it one. */
+Rect toFrame(const OutputTransform &turn, const Rect &r)
+{
+    scanout::Rect p = turn.toPhysical(
+        scanout::Rect{static_cast<int32_t>(r.x), static_cast<int32_t>(r.y), r.w, r.h});
+    return {static_cast<uint32_t>(p.x), static_cast<uint32_t>(p.y), p.width, p.height};
+}
+
 } /* namespace */
 
-Result<std::unique_ptr<Scene>> Scene::create(uint32_t width, uint32_t height)
+Result<std::unique_ptr<Scene>> Scene::create(const OutputTransform &turn)
 {
     std::unique_ptr<Scene> scene(new Scene());
-    scene->width_ = width;
-    scene->height_ = height;
+    scene->turn_ = turn;
 
     Result<GLuint> vs = compile(GL_VERTEX_SHADER, kVertexShader);
     if (!vs)
@@ -118,22 +125,23 @@ Scene::~Scene()
 
 void Scene::draw(uint64_t frame)
 {
-    Layout l = layoutFor(width_, height_, frame);
+    Layout l = layoutFor(turn_.logicalWidth(), turn_.logicalHeight(), frame);
+    uint32_t width = turn_.physicalWidth(), height = turn_.physicalHeight();
 
-    glViewport(0, 0, static_cast<GLsizei>(width_), static_cast<GLsizei>(height_));
+    glViewport(0, 0, static_cast<GLsizei>(width), static_cast<GLsizei>(height));
     glEnable(GL_SCISSOR_TEST);
     for (size_t i = 0; i < l.bars.size(); i++)
-        clearRect(l.bars[i], height_, kBarColors[i]);
-    clearRect(l.band, height_, kBandColor);
+        clearRect(toFrame(turn_, l.bars[i]), height, kBarColors[i]);
+    clearRect(toFrame(turn_, l.band), height, kBandColor);
     glDisable(GL_SCISSOR_TEST);
 
-    const Rect &b = l.block;
+    const Rect b = toFrame(turn_, l.block);
     const GLfloat quad[] = {
         float(b.x), float(b.y),       float(b.x + b.w), float(b.y),
         float(b.x), float(b.y + b.h), float(b.x + b.w), float(b.y + b.h),
     };
     glUseProgram(program_);
-    glUniform2f(sizeLoc_, float(width_), float(height_));
+    glUniform2f(sizeLoc_, float(width), float(height));
     glUniform4f(colorLoc_, kBlockColor.r / 255.0f, kBlockColor.g / 255.0f, kBlockColor.b / 255.0f,
                 1.0f);
     glVertexAttribPointer(static_cast<GLuint>(posLoc_), 2, GL_FLOAT, GL_FALSE, 0, quad);

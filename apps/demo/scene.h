@@ -6,6 +6,7 @@
 #include <memory>
 
 #include <scanout/result.h>
+#include <scanout/transform.h>
 
 /*
  * The demo scene, laid out so a test can predict every pixel:
@@ -14,7 +15,10 @@
  *  - the bottom quarter is a grey band with an orange square block, half the
  *    band high, centred vertically, whose left edge is at
  *    (frame * kBlockStep) mod (width - block size).
- * The bars are drawn with scissored clears, the block with a shader.
+ * The bars are drawn with scissored clears, the block with a shader. All
+ * of it is laid out in logical coordinates (the picture as the user sees
+ * it) and turned into the frame's by an OutputTransform, so every piece
+ * stays an axis-aligned rectangle.
  */
 
 namespace scanout::demo {
@@ -55,13 +59,17 @@ Layout layoutFor(uint32_t width, uint32_t height, uint64_t frame);
 class Scene
 {
 public:
-    static Result<std::unique_ptr<Scene>> create(uint32_t width, uint32_t height);
+    /**
+     * \a turn: from the picture (logical) to the GL frame (physical); the
+     * frame is turn.physicalWidth() x turn.physicalHeight().
+     */
+    static Result<std::unique_ptr<Scene>> create(const OutputTransform &turn);
     ~Scene();
     void draw(uint64_t frame);
 
 private:
     Scene() = default;
-    uint32_t width_ = 0, height_ = 0;
+    OutputTransform turn_;
     unsigned program_ = 0;
     int posLoc_ = -1, sizeLoc_ = -1, colorLoc_ = -1;
 };

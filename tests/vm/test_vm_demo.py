@@ -9,6 +9,11 @@ device is opened so that the kernel's own console restore (on last close)
 cannot hide a missing restore; after exit the CRTC state must equal the
 state before. The demo's summary line and its fd count are checked too.
 
+The atomic run then shows the scene turned 90 degrees (--rotate 90):
+virtio-gpu's primary plane has no rotation property, so GL turns it, and
+the screendump must show the scene laid out on an 800x1280 picture whose
+top-right corner is the screen's top-left.
+
 Usage: test_vm_demo.py atomic|legacy
 """
 
@@ -20,6 +25,7 @@ from vmtest import DEMO, INFO
 
 FRAMES = 120
 SHOTS = (30, 90)
+ROTATED_SHOT = 30
 
 
 def main():
@@ -30,6 +36,18 @@ def main():
     flag = "--legacy" if mode == "legacy" else ""
     job = vmtest.job_dir(name)
 
+    rotated = "" if mode != "atomic" else f"""
+echo "=== rotated"
+SCANOUT_LOG=info {DEMO} --rotate 90 --frames {ROTATED_SHOT + 10} --pause-at {ROTATED_SHOT} \
+    > $SCANOUT_VM_JOB/rotated.out 2>&1 &
+pid=$!
+wait_stopped $pid || {{ echo "rotated demo did not stop"; cat $SCANOUT_VM_JOB/rotated.out; exit 16; }}
+vm-shot rotated || exit 17
+kill -CONT $pid
+wait $pid
+echo "rotated exit status $?"
+cat $SCANOUT_VM_JOB/rotated.out
+"""
     script = f"""
 {INFO} --json > $SCANOUT_VM_JOB/before.json || exit 10
 {DEMO} --frames {FRAMES} {flag} --pause-at {SHOTS[0]} --pause-at {SHOTS[1]} \
@@ -50,7 +68,7 @@ exec 3<&-
 cat $SCANOUT_VM_JOB/demo.out
 echo "--- demo stderr ---"
 cat $SCANOUT_VM_JOB/demo.err
-"""
+{rotated}"""
     result = vmtest.boot(name, script)
     checks = vmtest.Checks(f"test_vm_demo {mode}")
     if not checks.check(result.status == 0, f"guest script exits 0 (got {result.status})"):
@@ -96,6 +114,18 @@ cat $SCANOUT_VM_JOB/demo.err
         inside = all(block_a[1] <= y < block_a[1] + block_a[3] for y in diff_rows)
         checks.check(diff_rows and inside,
                      f"the frames differ only in the block's rows ({len(diff_rows)} sampled rows)")
+
+    if mode == "atomic":
+        text = out[out.find("=== rotated"):]
+        checks.check("rotated exit status 0" in text, "rotated: scanout-demo exits 0")
+        checks.check("picture turned 90 degrees by GL" in text,
+                     "rotated: GL turns the picture (virtio-gpu's plane has no rotation)")
+        m = vmtest.SUMMARY.search(text)
+        checks.check(m is not None and int(m.group(1)) == ROTATED_SHOT + 10,
+                     f"rotated: summary reports {ROTATED_SHOT + 10} frames")
+        path = os.path.join(job, "rotated.ppm")
+        if checks.check(os.path.exists(path), "rotated: screenshot taken"):
+            vmtest.check_scene(checks, path, ROTATED_SHOT, "rotated", rotation=90)
 
     before = vmtest.read_json(os.path.join(job, "before.json"))
     after = vmtest.read_json(os.path.join(job, "after.json"))

@@ -172,26 +172,46 @@ def layout(width, height, frame):
     return bars, band, block
 
 
+def to_physical(rotation, width, height, x, y):
+    """The screen pixel under pixel (x, y) of a picture turned `rotation` degrees
+    counter-clockwise onto a `width` x `height` screen, as runtime/src/kms/transform.cpp
+    turns it: with 90, the picture's top-right corner lands at the screen's top-left."""
+    lw = height if rotation in (90, 270) else width
+    lh = width if rotation in (90, 270) else height
+    if rotation == 90:
+        return y, lw - 1 - x
+    if rotation == 180:
+        return lw - 1 - x, lh - 1 - y
+    if rotation == 270:
+        return lh - 1 - y, x
+    return x, y
+
+
 def close(a, b, tolerance=3):
     return all(abs(x - y) <= tolerance for x, y in zip(a, b))
 
 
-def check_scene(checks, shot_path, frame, label):
-    """Checks the predicted colours of frame `frame` in a screenshot."""
+def check_scene(checks, shot_path, frame, label, rotation=0):
+    """Checks the predicted colours of frame `frame` in a screenshot; with `rotation`,
+    the scene as laid out on the turned picture and sampled where the turn puts it."""
     img = vm.read_ppm(shot_path)
     width, height, _ = img
-    bars, band, block = layout(width, height, frame)
+    lw, lh = (height, width) if rotation in (90, 270) else (width, height)
+    bars, band, block = layout(lw, lh, frame)
+
+    def pixel(x, y):
+        return vm.pixel(img, *to_physical(rotation, width, height, x, y))
 
     for i, (x, y, w, h) in enumerate(bars):
         for px, py in ((x + w // 2, y + h // 2), (x + 2, y + 2), (x + w - 3, y + h - 3)):
-            got = vm.pixel(img, px, py)
+            got = pixel(px, py)
             checks.check(close(got, BARS[i]),
                          f"{label}: bar {i} at ({px},{py}) is {BARS[i]} (got {got})")
 
     bx, by, bw, bh = block
     inside = [(bx + bw // 2, by + bh // 2), (bx + 2, by + 2), (bx + bw - 3, by + bh - 3)]
     for px, py in inside:
-        got = vm.pixel(img, px, py)
+        got = pixel(px, py)
         checks.check(close(got, BLOCK),
                      f"{label}: block of frame {frame} at ({px},{py}) is {BLOCK} (got {got})")
 
@@ -199,8 +219,8 @@ def check_scene(checks, shot_path, frame, label):
     outside = [(bx - 3, by + bh // 2), (bx + bw + 2, by + bh // 2),
                (bx + bw // 2, by - 3), (bx + bw // 2, by + bh + 2)]
     for px, py in outside:
-        if 0 <= px < width and band[1] <= py < height:
-            got = vm.pixel(img, px, py)
+        if 0 <= px < lw and band[1] <= py < lh:
+            got = pixel(px, py)
             checks.check(close(got, BAND),
                          f"{label}: band beside the block at ({px},{py}) is {BAND} (got {got})")
     return img
