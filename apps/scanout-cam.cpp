@@ -57,6 +57,8 @@ void usage(FILE *out)
         "  -d, --device DEV        DRM device path or driver name\n"
         "  -c, --connector NAME    connector (default: the first connected)\n"
         "  -m, --mode WxH[@Hz]     display mode (default: the preferred one)\n"
+        "      --rotate DEG        output rotation, counter-clockwise: 0, 90, 180 or 270;\n"
+        "                          --rect is then in the turned picture's coordinates\n"
         "  -k, --keep              leave the last frame up at exit (kernel 6.8+)\n"
         "  -D, --on-disconnect A   exit (default) or wait when the camera goes away;\n"
         "                          either way the last frame stays on screen\n"
@@ -275,7 +277,7 @@ int main(int argc, char **argv)
 {
     int fdsAtStart = scanout::apps::countOpenFds();
 
-    enum { kProbe = 1000, kPauseAt, kScreenshot, kBackground, kGlPrimary };
+    enum { kProbe = 1000, kPauseAt, kScreenshot, kBackground, kGlPrimary, kRotate };
     static const option longOptions[] = {
         {"camera", required_argument, nullptr, 'C'},
         {"format", required_argument, nullptr, 'f'},
@@ -290,6 +292,7 @@ int main(int argc, char **argv)
         {"device", required_argument, nullptr, 'd'},
         {"connector", required_argument, nullptr, 'c'},
         {"mode", required_argument, nullptr, 'm'},
+        {"rotate", required_argument, nullptr, kRotate},
         {"keep", no_argument, nullptr, 'k'},
         {"on-disconnect", required_argument, nullptr, 'D'},
         {"probe", no_argument, nullptr, kProbe},
@@ -391,6 +394,10 @@ int main(int argc, char **argv)
             break;
         case 'm':
             config.display.mode = optarg;
+            break;
+        case kRotate:
+            if (!scanout::apps::parseRotate("scanout-cam", optarg, config.display.rotation))
+                return 2;
             break;
         case 'k':
             config.display.keepLastFrame = true;

@@ -73,25 +73,31 @@ def check_run(checks, out, label, path, frames=None, copied_zero=True, primary=N
     return m
 
 
-def check_bars(checks, img, rect, label, tolerance=6, background=BACKGROUND):
+def check_bars(checks, img, rect, label, tolerance=6, background=BACKGROUND, rotation=0):
     """vivid's bars inside `rect` (x, y, w, h) of an image from vm.read_ppm or read_png,
-    and `background` (an RGB colour, or None for no check) around it."""
+    and `background` (an RGB colour, or None for no check) around it. With `rotation`,
+    `rect` is on the picture turned that many degrees, as scanout-cam --rotate takes it."""
     width, height, _ = img
+    lw, lh = (height, width) if rotation in (90, 270) else (width, height)
+
+    def pixel(px, py):
+        return vmtest.vm.pixel(img, *vmtest.to_physical(rotation, width, height, px, py))
+
     x, y, w, h = rect
     row = y + int(h * (TEXT_BOTTOM + 1) / 2)
     for i, colour in enumerate(BARS):
         for frac in (0.3, 0.5, 0.7):
             px = x + int(w * (i + frac) / 8)
-            got = vmtest.vm.pixel(img, px, row)
+            got = pixel(px, row)
             checks.check(vmtest.close(got, colour, tolerance),
                          f"{label}: bar {i} at ({px},{row}) is {colour} (got {got})")
     if background is None:
         return
-    outside = [(x // 2, y + h // 2), (x + w + (width - x - w) // 2, y + h // 2),
-               (x + w // 2, y // 2), (x + w // 2, y + h + (height - y - h) // 2)]
+    outside = [(x // 2, y + h // 2), (x + w + (lw - x - w) // 2, y + h // 2),
+               (x + w // 2, y // 2), (x + w // 2, y + h + (lh - y - h) // 2)]
     for px, py in outside:
-        if 0 <= px < width and 0 <= py < height and not (x <= px < x + w and y <= py < y + h):
-            got = vmtest.vm.pixel(img, px, py)
+        if 0 <= px < lw and 0 <= py < lh and not (x <= px < x + w and y <= py < y + h):
+            got = pixel(px, py)
             checks.check(vmtest.close(got, background, 3),
                          f"{label}: background outside the camera at ({px},{py}) is "
                          f"{background} (got {got})")

@@ -17,6 +17,11 @@ So the screenshot shows which format the primary plane scanned out:
   explicitly (no implicit fallback);
 - `modifiers = BROADCOM:0x6`, a modifier vkms does not list: scanout-cam
   exits 1, naming the plane, the formats and the modifier.
+And the board's `rotation = 90`: vkms's planes have no rotation property,
+so the overlay paths are refused with that reason and GL composes the
+camera, turned: on the 768x1024 picture the bars stand upright inside
+--rect, which on the screen is a 480x640 area with the first bar at the
+bottom.
 """
 
 import os
@@ -28,8 +33,9 @@ import vmtest
 from camtest import CAM, VIVID
 
 RECT = (192, 144, 640, 480)
+ROTATED_RECT = (64, 272, 640, 480)  # on the turned picture, 768x1024
 BASE = f"{CAM} --device vkms --format XR24 --size 640x480 --fps 25 --frames 10 " \
-       f"--rect {','.join(map(str, RECT))} --background 336699"
+       f"--background 336699"
 EXACT = (0x33, 0x66, 0x99)
 RG16 = (49, 101, 156)  # round(v * 255 / 31 or 63) of 6/31, 25/63, 19/31
 
@@ -38,14 +44,15 @@ BOARDS = {
     "xr48": "format = XR48, RG16",
     "linear": "modifiers = LINEAR",
     "tiled": "modifiers = BROADCOM:0x6",
+    "rot90": "rotation = 90",
 }
 
 
-def run(name, board=None, extra=""):
+def run(name, board=None, extra="", rect=RECT):
     opt = f"--board $SCANOUT_VM_JOB/{board}.ini " if board else ""
     return f"""
 echo "=== {name}"
-SCANOUT_LOG=info {BASE} {opt}{extra} --screenshot $SCANOUT_VM_JOB/{name}.png \
+SCANOUT_LOG=info {BASE} --rect {','.join(map(str, rect))} {opt}{extra} --screenshot $SCANOUT_VM_JOB/{name}.png \
     > $SCANOUT_VM_JOB/{name}.out 2>&1
 echo "{name} exit $?"
 cat $SCANOUT_VM_JOB/{name}.out
@@ -67,6 +74,7 @@ def main():
 {run("xr48-first", "xr48")}
 {run("linear", "linear")}
 {run("tiled", "tiled")}
+{run("rot90", "rot90", rect=ROTATED_RECT)}
 echo "=== end"
 """
     result = vmtest.boot(name, script, modprobe=(), vkms=True)
@@ -120,6 +128,25 @@ echo "=== end"
                            r"with modifier BROADCOM:0x6: ", text) is not None,
                  "tiled: the error names the device, plane, formats and modifier")
     checks.check(not os.path.exists(os.path.join(job, "tiled.png")), "tiled: no screenshot")
+
+    text = camtest.section(out, "rot90")
+    camtest.check_run(checks, text, "rot90", "gl", frames=10, primary="gl")
+    checks.check("picture turned 90 degrees by GL" in text, "rot90: GL turns the picture")
+    checks.check(re.search(r"path export rejected: .*plane \d+ cannot turn its picture 90 degrees",
+                           text) is not None,
+                 "rot90: the export path is rejected because the plane cannot turn")
+    path = os.path.join(job, "rot90.png")
+    if checks.check(os.path.exists(path), "rot90: screenshot saved"):
+        img = vmtest.read_png(path)
+        camtest.check_bars(checks, img, ROTATED_RECT, "rot90", background=EXACT, rotation=90)
+        # Worked out by hand, not through to_physical: the area is x 272..751, y 64..703 on
+        # the screen; the picture's row 632 is the screen's column 632; bar 0 (white, the
+        # picture's x 64..143) is at the bottom, y 624..703, and bar 7 (black) at the top.
+        for (sx, sy), colour in (((632, 664), camtest.BARS[0]), ((632, 104), camtest.BARS[7]),
+                                 ((632, 32), EXACT), ((900, 384), EXACT)):
+            got = vmtest.vm.pixel(img, sx, sy)
+            checks.check(vmtest.close(got, colour, 6),
+                         f"rot90: screen pixel ({sx},{sy}) is {colour} (got {got})")
     return checks.finish()
 
 
