@@ -90,6 +90,7 @@ private:
     std::map<Id, std::unique_ptr<Source>> sources_;
     std::vector<Callback> posted_;
     std::vector<Id> lazy_;
+    std::vector<Id> lazyRound_; /* dispatchLazy()'s copy of lazy_ */
     int wakeWithinMs_ = -1;
     Id nextId_ = 1;
     bool quit_ = false;

@@ -100,8 +100,10 @@ void EventLoop::wakeWithin(int ms)
 
 void EventLoop::dispatchLazy()
 {
-    /* A copy: a callback may add, remove or wake up sources. */
-    std::vector<Id> ids = lazy_;
+    /* A copy: a callback may add, remove or wake up sources. Its storage is kept between
+     * rounds (taken out meanwhile, so a loop run from a callback gets its own). */
+    std::vector<Id> ids = std::exchange(lazyRound_, {});
+    ids.assign(lazy_.begin(), lazy_.end());
     for (Id id : ids) {
         auto it = sources_.find(id);
         if (it == sources_.end() || quit_)
@@ -109,6 +111,7 @@ void EventLoop::dispatchLazy()
         FdCallback cb = it->second->onFd;
         cb(0);
     }
+    lazyRound_ = std::move(ids);
 }
 
 Result<EventLoop::Id> EventLoop::addTimer(uint64_t delayNs, uint64_t intervalNs, Callback callback)
