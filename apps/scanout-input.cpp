@@ -68,7 +68,6 @@ struct Config {
     scanout::input::InputOptions input;
     scanout::DisplayOptions display;
     uint32_t width = 0, height = 0; /* 0: find out */
-    scanout::Rotation rotation = scanout::Rotation::R0;
     uint64_t events = 0;
     double timeoutSeconds = 0;
 };
@@ -235,9 +234,9 @@ int run(const Config &config)
     uint32_t width = 0, height = 0;
     std::string sizeFrom = findOutputSize(config, width, height);
     scanout::input::InputOptions options = config.input;
-    options.output = scanout::OutputTransform(width, height, config.rotation);
+    options.output = scanout::OutputTransform(width, height, config.display.rotation);
     std::printf("scanout-input: output %ux%u rotation %u, logical %ux%u (%s)\n", width, height,
-                static_cast<uint32_t>(config.rotation), options.output.logicalWidth(),
+                static_cast<uint32_t>(config.display.rotation), options.output.logicalWidth(),
                 options.output.logicalHeight(), sizeFrom.c_str());
 
     uint64_t keys = 0, pointer = 0, touch = 0, switches = 0;
@@ -392,7 +391,6 @@ int main(int argc, char **argv)
                                           board, &config.display))
         return rc;
     scanout::input::applyBoardInput(board.input, config.input);
-    config.rotation = config.display.rotation;
 
     bool devicesGiven = false;
     for (int opt; (opt = getopt_long(argc, argv, shortOptions, longOptions, nullptr)) != -1;) {
@@ -420,7 +418,7 @@ int main(int argc, char **argv)
             }
             break;
         case 'r':
-            if (!scanout::apps::parseRotate("scanout-input", optarg, config.rotation))
+            if (!scanout::apps::parseRotate("scanout-input", optarg, config.display.rotation))
                 return 2;
             break;
         case 'k': {
