@@ -77,6 +77,7 @@ Result<std::vector<uint32_t>> primaryFormats(const std::vector<uint32_t> &asked)
                          fourccNames(asked).c_str());
     return usable;
 }
+
 /* setLazyFlipEvents(): how long a flip event may wait for the loop to wake up. */
 constexpr int kLazyFlipMs = 50;
 
