@@ -80,15 +80,12 @@ def check_bars(checks, img, rect, label, tolerance=6, background=BACKGROUND, rot
     width, height, _ = img
     lw, lh = (height, width) if rotation in (90, 270) else (width, height)
 
-    def pixel(px, py):
-        return vmtest.vm.pixel(img, *vmtest.to_physical(rotation, width, height, px, py))
-
     x, y, w, h = rect
     row = y + int(h * (TEXT_BOTTOM + 1) / 2)
     for i, colour in enumerate(BARS):
         for frac in (0.3, 0.5, 0.7):
             px = x + int(w * (i + frac) / 8)
-            got = pixel(px, row)
+            got = vmtest.turned_pixel(img, rotation, px, row)
             checks.check(vmtest.close(got, colour, tolerance),
                          f"{label}: bar {i} at ({px},{row}) is {colour} (got {got})")
     if background is None:
@@ -97,7 +94,7 @@ def check_bars(checks, img, rect, label, tolerance=6, background=BACKGROUND, rot
                (x + w // 2, y // 2), (x + w // 2, y + h + (lh - y - h) // 2)]
     for px, py in outside:
         if 0 <= px < lw and 0 <= py < lh and not (x <= px < x + w and y <= py < y + h):
-            got = pixel(px, py)
+            got = vmtest.turned_pixel(img, rotation, px, py)
             checks.check(vmtest.close(got, background, 3),
                          f"{label}: background outside the camera at ({px},{py}) is "
                          f"{background} (got {got})")

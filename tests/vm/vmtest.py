@@ -187,6 +187,12 @@ def to_physical(rotation, width, height, x, y):
     return x, y
 
 
+def turned_pixel(img, rotation, x, y):
+    """The screen's colour under pixel (x, y) of the picture turned `rotation` degrees."""
+    width, height, _ = img
+    return vm.pixel(img, *to_physical(rotation, width, height, x, y))
+
+
 def close(a, b, tolerance=3):
     return all(abs(x - y) <= tolerance for x, y in zip(a, b))
 
@@ -199,19 +205,16 @@ def check_scene(checks, shot_path, frame, label, rotation=0):
     lw, lh = (height, width) if rotation in (90, 270) else (width, height)
     bars, band, block = layout(lw, lh, frame)
 
-    def pixel(x, y):
-        return vm.pixel(img, *to_physical(rotation, width, height, x, y))
-
     for i, (x, y, w, h) in enumerate(bars):
         for px, py in ((x + w // 2, y + h // 2), (x + 2, y + 2), (x + w - 3, y + h - 3)):
-            got = pixel(px, py)
+            got = turned_pixel(img, rotation, px, py)
             checks.check(close(got, BARS[i]),
                          f"{label}: bar {i} at ({px},{py}) is {BARS[i]} (got {got})")
 
     bx, by, bw, bh = block
     inside = [(bx + bw // 2, by + bh // 2), (bx + 2, by + 2), (bx + bw - 3, by + bh - 3)]
     for px, py in inside:
-        got = pixel(px, py)
+        got = turned_pixel(img, rotation, px, py)
         checks.check(close(got, BLOCK),
                      f"{label}: block of frame {frame} at ({px},{py}) is {BLOCK} (got {got})")
 
@@ -220,7 +223,7 @@ def check_scene(checks, shot_path, frame, label, rotation=0):
                (bx + bw // 2, by - 3), (bx + bw // 2, by + bh + 2)]
     for px, py in outside:
         if 0 <= px < lw and band[1] <= py < lh:
-            got = pixel(px, py)
+            got = turned_pixel(img, rotation, px, py)
             checks.check(close(got, BAND),
                          f"{label}: band beside the block at ({px},{py}) is {BAND} (got {got})")
     return img
