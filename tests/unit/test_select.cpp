@@ -412,6 +412,39 @@ static void test_layer_plane_prefers_free_overlay()
     TEST_ASSERT_EQUAL_UINT(61, (*p)->id);
 }
 
+static void test_plane_rotation_value_finds_a_spelling()
+{
+    /* DRM_MODE_ROTATE_0/90/180/270 are bits 0..3, REFLECT_X bit 4, REFLECT_Y bit 5. */
+    PlaneInfo all;
+    all.rotations = {"rotate-0", "rotate-90", "rotate-180", "rotate-270", "reflect-x", "reflect-y"};
+    TEST_ASSERT_EQUAL_UINT64(0x01, planeRotationValue(all, Rotation::R0, Reflection::None));
+    TEST_ASSERT_EQUAL_UINT64(0x02 | 0x10, planeRotationValue(all, Rotation::R90, Reflection::X));
+    /* Both reflections are a turn of 180, the shorter spelling first. */
+    TEST_ASSERT_EQUAL_UINT64(0x04, planeRotationValue(all, Rotation::R0, Reflection::XY));
+    /* y then 90 is spelled x then 270. */
+    TEST_ASSERT_EQUAL_UINT64(0x08 | 0x10, planeRotationValue(all, Rotation::R90, Reflection::Y));
+
+    /* A plane that only reflects (the Raspberry Pi's HVS): a turn of 180 is both reflections. */
+    PlaneInfo hvs;
+    hvs.rotations = {"rotate-0", "reflect-x", "reflect-y"};
+    TEST_ASSERT_EQUAL_UINT64(0x01 | 0x10 | 0x20,
+                             planeRotationValue(hvs, Rotation::R180, Reflection::None));
+    TEST_ASSERT_EQUAL_UINT64(0x01 | 0x20, planeRotationValue(hvs, Rotation::R0, Reflection::Y));
+    TEST_ASSERT_EQUAL_UINT64(0, planeRotationValue(hvs, Rotation::R90, Reflection::None));
+
+    /* Reflect-y only, with a turn of 180: reflect-x is reflect-y turned 180. */
+    PlaneInfo ry;
+    ry.rotations = {"rotate-0", "rotate-180", "reflect-y"};
+    TEST_ASSERT_EQUAL_UINT64(0x04 | 0x20, planeRotationValue(ry, Rotation::R0, Reflection::X));
+    ry.rotations = {"rotate-0", "reflect-y"};
+    TEST_ASSERT_EQUAL_UINT64(0, planeRotationValue(ry, Rotation::R0, Reflection::X));
+
+    /* No rotation property: no value, not even for upright. */
+    PlaneInfo none;
+    TEST_ASSERT_EQUAL_UINT64(0, planeRotationValue(none, Rotation::R0, Reflection::None));
+    TEST_ASSERT_EQUAL_UINT64(0, planeRotationValue(none, Rotation::R0, Reflection::X));
+}
+
 static void test_plane_accepts_modifiers()
 {
     Snapshot s = fixtures::board();
@@ -503,6 +536,7 @@ int main()
     RUN_TEST(test_pack_rgb);
     RUN_TEST(test_layer_plane_prefers_free_overlay);
     RUN_TEST(test_plane_accepts_modifiers);
+    RUN_TEST(test_plane_rotation_value_finds_a_spelling);
     RUN_TEST(test_parse_rect);
     RUN_TEST(test_fit_rect_keeps_aspect);
     RUN_TEST(test_format_layouts);

@@ -84,6 +84,56 @@ static void test_rotation_from_degrees()
     TEST_ASSERT_TRUE(r == Rotation::R270);
 }
 
+static void test_reflection_mirrors_before_the_turn()
+{
+    /* x swaps left and right, y top and bottom, in the picture's own coordinates. */
+    OutputTransform x(640, 480, Rotation::R0, Reflection::X);
+    TEST_ASSERT_FALSE(x.identity());
+    checkPoint(x, {10, 20}, {630, 20});
+    TEST_ASSERT_TRUE(x.toPhysical(Rect{20, 40, 100, 50}) == (Rect{520, 40, 100, 50}));
+    OutputTransform y(640, 480, Rotation::R0, Reflection::Y);
+    checkPoint(y, {10, 20}, {10, 460});
+
+    /* Mirrored left to right, then turned 90: the 480x640 picture lands transposed. */
+    OutputTransform x90(640, 480, Rotation::R90, Reflection::X);
+    TEST_ASSERT_EQUAL_UINT(480, x90.logicalWidth());
+    checkPoint(x90, {0, 0}, {0, 0});
+    checkPoint(x90, {100, 30}, {30, 100});
+    TEST_ASSERT_TRUE(x90.toPhysical(Rect{20, 40, 100, 50}) == (Rect{40, 20, 50, 100}));
+    TEST_ASSERT_TRUE(x90.toLogical(Rect{40, 20, 50, 100}) == (Rect{20, 40, 100, 50}));
+
+    /* y then 90 is x then 270; xy is a turn of 180. */
+    OutputTransform y90(640, 480, Rotation::R90, Reflection::Y);
+    OutputTransform x270(640, 480, Rotation::R270, Reflection::X);
+    checkPoint(y90, {100, 30}, {610, 380});
+    checkPoint(x270, {100, 30}, {610, 380});
+    OutputTransform xy(640, 480, Rotation::R0, Reflection::XY);
+    OutputTransform turned(640, 480, Rotation::R180);
+    checkPoint(xy, {100, 30}, turned.toPhysical(PointF{100, 30}));
+}
+
+static void test_reflection_names_and_description()
+{
+    Reflection r = Reflection::None;
+    TEST_ASSERT_TRUE(reflectionFromName("xy", &r));
+    TEST_ASSERT_TRUE(r == Reflection::XY);
+    TEST_ASSERT_FALSE(reflectionFromName("z", &r));
+    TEST_ASSERT_FALSE(reflectionFromName("X", &r));
+    TEST_ASSERT_TRUE(r == Reflection::XY);
+    TEST_ASSERT_EQUAL_STRING("y", reflectionName(Reflection::Y));
+    TEST_ASSERT_EQUAL_STRING("none", reflectionName(Reflection::None));
+
+    TEST_ASSERT_EQUAL_STRING("upright", OutputTransform(640, 480, Rotation::R0).describe().c_str());
+    TEST_ASSERT_EQUAL_STRING("turned 90 degrees",
+                             OutputTransform(640, 480, Rotation::R90).describe().c_str());
+    TEST_ASSERT_EQUAL_STRING(
+        "mirrored left to right",
+        OutputTransform(640, 480, Rotation::R0, Reflection::X).describe().c_str());
+    TEST_ASSERT_EQUAL_STRING(
+        "turned 270 degrees and mirrored top to bottom",
+        OutputTransform(640, 480, Rotation::R270, Reflection::Y).describe().c_str());
+}
+
 static void test_calibration_matrix()
 {
     CalibrationMatrix identity;
@@ -113,6 +163,8 @@ int main()
     RUN_TEST(test_rotation_270);
     RUN_TEST(test_rect_maps_to_the_covered_rectangle);
     RUN_TEST(test_rotation_from_degrees);
+    RUN_TEST(test_reflection_mirrors_before_the_turn);
+    RUN_TEST(test_reflection_names_and_description);
     RUN_TEST(test_calibration_matrix);
     return UNITY_END();
 }

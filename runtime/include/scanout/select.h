@@ -9,6 +9,7 @@
 
 #include <scanout/kms_types.h>
 #include <scanout/result.h>
+#include <scanout/transform.h>
 
 /*
  * Output selection as pure functions over a Snapshot: no device access, so
@@ -97,6 +98,16 @@ Result<const PlaneInfo *> selectLayerPlane(const Snapshot &snapshot, uint32_t cr
 
 /** Whether \a plane lists \a format with \a modifier (any layout for kModifierInvalid). */
 bool planeAccepts(const PlaneInfo &plane, uint32_t format, uint64_t modifier);
+
+/**
+ * The value of \a plane's "rotation" property (DRM_MODE_ROTATE_* and
+ * DRM_MODE_REFLECT_* bits) that lays its buffer out as \a rotation after
+ * \a reflection, or 0 when the plane lists no such combination. Each
+ * layout has two spellings, a turn of 180 being both reflections: a plane
+ * that reflects only in y (rk3568's Smart windows) still shows reflect-x
+ * as reflect-y turned 180, where it turns 180.
+ */
+uint64_t planeRotationValue(const PlaneInfo &plane, Rotation rotation, Reflection reflection);
 
 /** "x,y,w,h" in output pixels; w and h must be non-zero. */
 Result<Rect> parseRect(std::string_view text);

@@ -227,6 +227,32 @@ bool planeAccepts(const PlaneInfo &plane, uint32_t format, uint64_t modifier)
     return std::find(f->modifiers.begin(), f->modifiers.end(), modifier) != f->modifiers.end();
 }
 
+uint64_t planeRotationValue(const PlaneInfo &plane, Rotation rotation, Reflection reflection)
+{
+    /* As one turn and at most reflect-x: y is x turned 180 more, x and y a turn of 180. */
+    uint32_t degrees = static_cast<uint32_t>(rotation);
+    bool mirrorX = reflection == Reflection::X || reflection == Reflection::Y;
+    if (reflection == Reflection::Y || reflection == Reflection::XY)
+        degrees = (degrees + 180) % 360;
+    const struct {
+        uint32_t degrees;
+        bool x, y;
+    } spellings[] = {{degrees, mirrorX, false}, {(degrees + 180) % 360, !mirrorX, true}};
+    auto lists = [&plane](const std::string &name) {
+        return std::find(plane.rotations.begin(), plane.rotations.end(), name) !=
+               plane.rotations.end();
+    };
+    for (const auto &s : spellings) {
+        if (!lists("rotate-" + std::to_string(s.degrees)) || (s.x && !lists("reflect-x")) ||
+            (s.y && !lists("reflect-y")))
+            continue;
+        /* DRM_MODE_ROTATE_0 is bit 0, one bit per 90 degrees; REFLECT_X bit 4, REFLECT_Y 5. */
+        return (uint64_t{1} << (s.degrees / 90)) | (s.x ? uint64_t{1} << 4 : 0) |
+               (s.y ? uint64_t{1} << 5 : 0);
+    }
+    return 0;
+}
+
 Result<const PlaneInfo *> selectLayerPlane(const Snapshot &snapshot, uint32_t crtcId,
                                            uint32_t format, uint64_t modifier,
                                            std::span<const uint32_t> taken)

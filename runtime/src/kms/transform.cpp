@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
 
 namespace scanout {
 
@@ -18,6 +19,29 @@ bool rotationFromDegrees(uint32_t degrees, Rotation *rotation)
     default:
         return false;
     }
+}
+
+namespace {
+
+/* Indexed by Reflection. */
+const char *const kReflectionNames[] = {"none", "x", "y", "xy"};
+
+} /* namespace */
+
+bool reflectionFromName(const std::string &name, Reflection *reflection)
+{
+    for (uint32_t i = 0; i < 4; i++) {
+        if (name == kReflectionNames[i]) {
+            *reflection = static_cast<Reflection>(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *reflectionName(Reflection reflection)
+{
+    return kReflectionNames[static_cast<uint32_t>(reflection) & 3];
 }
 
 namespace {
@@ -67,6 +91,18 @@ Point turnToPhysical(Rotation rotation, N lw, N lh, Point p)
     return p;
 }
 
+/* The mirror, in the picture's own coordinates: it comes before the turn. Its own inverse. */
+template <typename Point, typename N>
+Point mirror(Reflection reflection, N lw, N lh, Point p)
+{
+    uint32_t r = static_cast<uint32_t>(reflection);
+    if (r & static_cast<uint32_t>(Reflection::X))
+        p.x = lw - p.x;
+    if (r & static_cast<uint32_t>(Reflection::Y))
+        p.y = lh - p.y;
+    return p;
+}
+
 template <typename Point, typename N>
 Point turnToLogical(Rotation rotation, N lw, N lh, Point p)
 {
@@ -96,27 +132,45 @@ Rect mapRect(const Rect &r, Map map)
 
 } /* namespace */
 
+std::string OutputTransform::describe() const
+{
+    static const char *const kMirrors[] = {"", "mirrored left to right", "mirrored top to bottom",
+                                           "mirrored both ways"};
+    std::string turn =
+        rotation_ == Rotation::R0
+            ? ""
+            : "turned " + std::to_string(static_cast<uint32_t>(rotation_)) + " degrees";
+    std::string mirrored = kMirrors[static_cast<uint32_t>(reflection_) & 3];
+    if (turn.empty())
+        return mirrored.empty() ? "upright" : mirrored;
+    return mirrored.empty() ? turn : turn + " and " + mirrored;
+}
+
 PointF OutputTransform::toPhysical(PointF p) const
 {
-    return turnToPhysical<PointF, double>(rotation_, logicalWidth(), logicalHeight(), p);
+    double lw = logicalWidth(), lh = logicalHeight();
+    return turnToPhysical(rotation_, lw, lh, mirror(reflection_, lw, lh, p));
 }
 
 PointF OutputTransform::toLogical(PointF p) const
 {
-    return turnToLogical<PointF, double>(rotation_, logicalWidth(), logicalHeight(), p);
+    double lw = logicalWidth(), lh = logicalHeight();
+    return mirror(reflection_, lw, lh, turnToLogical(rotation_, lw, lh, p));
 }
 
 Rect OutputTransform::toPhysical(const Rect &logical) const
 {
-    return mapRect(logical, [this](Corner p) {
-        return turnToPhysical<Corner, int64_t>(rotation_, logicalWidth(), logicalHeight(), p);
+    int64_t lw = logicalWidth(), lh = logicalHeight();
+    return mapRect(logical, [this, lw, lh](Corner p) {
+        return turnToPhysical(rotation_, lw, lh, mirror(reflection_, lw, lh, p));
     });
 }
 
 Rect OutputTransform::toLogical(const Rect &physical) const
 {
-    return mapRect(physical, [this](Corner p) {
-        return turnToLogical<Corner, int64_t>(rotation_, logicalWidth(), logicalHeight(), p);
+    int64_t lw = logicalWidth(), lh = logicalHeight();
+    return mapRect(physical, [this, lw, lh](Corner p) {
+        return mirror(reflection_, lw, lh, turnToLogical(rotation_, lw, lh, p));
     });
 }
 
