@@ -59,6 +59,8 @@ void usage(FILE *out)
         "  -m, --mode WxH[@Hz]     display mode (default: the preferred one)\n"
         "      --rotate DEG        output rotation, counter-clockwise: 0, 90, 180 or 270;\n"
         "                          --rect is then in the turned picture's coordinates\n"
+        "      --reflect WHICH     mirror the picture before it turns: x swaps left and\n"
+        "                          right (a rear-view camera), y top and bottom, xy both\n"
         "  -k, --keep              leave the last frame up at exit (kernel 6.8+)\n"
         "  -D, --on-disconnect A   exit (default) or wait when the camera goes away;\n"
         "                          either way the last frame stays on screen\n"
@@ -293,6 +295,7 @@ int main(int argc, char **argv)
         {"connector", required_argument, nullptr, 'c'},
         {"mode", required_argument, nullptr, 'm'},
         {"rotate", required_argument, nullptr, kRotate},
+        scanout::apps::kReflectLongOption,
         {"keep", no_argument, nullptr, 'k'},
         {"on-disconnect", required_argument, nullptr, 'D'},
         {"probe", no_argument, nullptr, kProbe},
@@ -397,6 +400,10 @@ int main(int argc, char **argv)
             break;
         case kRotate:
             if (!scanout::apps::parseRotate("scanout-cam", optarg, config.display.rotation))
+                return 2;
+            break;
+        case scanout::apps::kReflectOption:
+            if (!scanout::apps::parseReflect("scanout-cam", optarg, config.display.reflection))
                 return 2;
             break;
         case 'k':

@@ -41,6 +41,8 @@ void usage(FILE *out)
         "  -a, --atomic          use atomic KMS (where a board config says legacy)\n"
         "  -r, --rotate DEG      turn the picture 0, 90, 180 or 270 degrees counter-\n"
         "                        clockwise (the primary plane's rotation property, else GL)\n"
+        "      --reflect WHICH   mirror the picture before it turns: x swaps left and\n"
+        "                        right, y top and bottom, xy both (default: none)\n"
         "  -k, --keep            leave the last frame up at exit (kernel 6.8+ keeps it\n"
         "                        after the process ends)\n"
         "  -p, --pause-at N      once frame N is on screen, stop the process (SIGSTOP) so\n"
@@ -136,6 +138,7 @@ int main(int argc, char **argv)
         {"legacy", no_argument, nullptr, 'l'},
         {"atomic", no_argument, nullptr, 'a'},
         {"rotate", required_argument, nullptr, 'r'},
+        scanout::apps::kReflectLongOption,
         {"keep", no_argument, nullptr, 'k'},
         {"pause-at", required_argument, nullptr, 'p'},
         {"help", no_argument, nullptr, 'h'},
@@ -176,6 +179,10 @@ int main(int argc, char **argv)
             break;
         case 'r':
             if (!scanout::apps::parseRotate("scanout-demo", optarg, options.rotation))
+                return 2;
+            break;
+        case scanout::apps::kReflectOption:
+            if (!scanout::apps::parseReflect("scanout-demo", optarg, options.reflection))
                 return 2;
             break;
         case 'k':

@@ -245,11 +245,11 @@ void printBoard(const scanout::BoardConfig &b)
     };
     const scanout::BoardConfig::Display &d = b.display;
     std::printf("%s: valid board config '%s'\n", b.file.c_str(), b.name.c_str());
-    std::printf("  display: device %s, connector %s, mode %s, api %s, rotation %u%s%s\n",
+    std::printf("  display: device %s, connector %s, mode %s, api %s, rotation %u, reflect %s\n",
                 orDefault(d.device, "(first KMS device)").c_str(),
                 orDefault(d.connector, "(first connected)").c_str(),
                 orDefault(d.mode, "preferred").c_str(), scanout::commitApiName(d.api), d.rotation,
-                d.reflectX ? ", reflect-x" : "", d.reflectY ? ", reflect-y" : "");
+                scanout::reflectionName(d.reflection));
     std::string formats;
     for (uint32_t f : d.formats)
         formats += (formats.empty() ? "" : ",") + scanout::fourccName(f);

@@ -52,6 +52,7 @@ void usage(FILE *out)
         "                          map to (default: the board config's mode, else the first\n"
         "                          connected connector's preferred mode, else 1024x768)\n"
         "  -r, --rotate DEG        output rotation, counter-clockwise: 0, 90, 180 or 270\n"
+        "      --reflect WHICH     the output's mirror, before the turn: none, x, y or xy\n"
         "  -k, --keymap L[,V]      XKB layout and variant, e.g. de,nodeadkeys (default: us)\n"
         "  -n, --events N          exit after N events (device events not counted)\n"
         "  -t, --timeout SECONDS   exit after that long (default: until SIGINT)\n"
@@ -234,9 +235,11 @@ int run(const Config &config)
     uint32_t width = 0, height = 0;
     std::string sizeFrom = findOutputSize(config, width, height);
     scanout::input::InputOptions options = config.input;
-    options.output = scanout::OutputTransform(width, height, config.display.rotation);
-    std::printf("scanout-input: output %ux%u rotation %u, logical %ux%u (%s)\n", width, height,
-                static_cast<uint32_t>(config.display.rotation), options.output.logicalWidth(),
+    options.output =
+        scanout::OutputTransform(width, height, config.display.rotation, config.display.reflection);
+    std::printf("scanout-input: output %ux%u rotation %u reflect %s, logical %ux%u (%s)\n", width,
+                height, static_cast<uint32_t>(config.display.rotation),
+                scanout::reflectionName(config.display.reflection), options.output.logicalWidth(),
                 options.output.logicalHeight(), sizeFrom.c_str());
 
     uint64_t keys = 0, pointer = 0, touch = 0, switches = 0;
@@ -377,6 +380,7 @@ int main(int argc, char **argv)
         {"device", required_argument, nullptr, 'd'},
         {"size", required_argument, nullptr, 's'},
         {"rotate", required_argument, nullptr, 'r'},
+        scanout::apps::kReflectLongOption,
         {"keymap", required_argument, nullptr, 'k'},
         {"events", required_argument, nullptr, 'n'},
         {"timeout", required_argument, nullptr, 't'},
@@ -419,6 +423,10 @@ int main(int argc, char **argv)
             break;
         case 'r':
             if (!scanout::apps::parseRotate("scanout-input", optarg, config.display.rotation))
+                return 2;
+            break;
+        case scanout::apps::kReflectOption:
+            if (!scanout::apps::parseReflect("scanout-input", optarg, config.display.reflection))
                 return 2;
             break;
         case 'k': {

@@ -61,6 +61,7 @@ void usage(FILE *out)
         "  -c, --connector NAME   connector (default: first connected)\n"
         "  -m, --mode WxH[@Hz]    mode (default: preferred)\n"
         "  -r, --rotate DEG       0, 90, 180 or 270, counter-clockwise (default 0)\n"
+        "      --reflect WHICH    mirror before the turn: none, x, y or xy (default none)\n"
         "  -C, --camera DEV       /dev/videoN (default: first capture device)\n"
         "      --camera-size WxH  camera frame size (default 640x480)\n"
         "      --camera-format F  V4L2 fourcc (default: the first a plane shows, else GL's)\n"
@@ -217,12 +218,16 @@ int Kiosk::run()
             return 1;
     }
     scanout::Display &d = *display_;
-    std::printf("%s: %s on %s, %ux%u (%s), rotation %u by %s\n", kProg, d.connectorName().c_str(),
-                d.device().path.c_str(), d.width(), d.height(), d.commitMode(),
-                static_cast<uint32_t>(d.transform().rotation()),
-                d.transform().rotation() == scanout::Rotation::R0 ? "none"
-                : d.rotatesInGl()                                 ? "GL"
-                                                                  : "the plane");
+    const scanout::OutputTransform &t = d.transform();
+    std::printf(
+        "%s: %s on %s, %ux%u (%s), rotation %u%s%s by %s\n", kProg, d.connectorName().c_str(),
+        d.device().path.c_str(), d.width(), d.height(), d.commitMode(),
+        static_cast<uint32_t>(t.rotation()),
+        t.reflection() == scanout::Reflection::None ? "" : ", reflect ",
+        t.reflection() == scanout::Reflection::None ? "" : scanout::reflectionName(t.reflection()),
+        t.identity()      ? "none"
+        : d.rotatesInGl() ? "GL"
+                          : "the plane");
 
     ui_.emplace(d.width(), d.height());
     corner_.emplace(d.width(), d.height());
@@ -685,6 +690,7 @@ int main(int argc, char **argv)
         {"connector", required_argument, nullptr, 'c'},
         {"mode", required_argument, nullptr, 'm'},
         {"rotate", required_argument, nullptr, 'r'},
+        scanout::apps::kReflectLongOption,
         {"camera", required_argument, nullptr, 'C'},
         {"camera-size", required_argument, nullptr, kCameraSize},
         {"camera-format", required_argument, nullptr, kCameraFormat},
@@ -745,6 +751,10 @@ int main(int argc, char **argv)
             break;
         case 'r':
             if (!scanout::apps::parseRotate(kProg, optarg, config.display.rotation))
+                return 2;
+            break;
+        case scanout::apps::kReflectOption:
+            if (!scanout::apps::parseReflect(kProg, optarg, config.display.reflection))
                 return 2;
             break;
         case 'C':

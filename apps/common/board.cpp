@@ -31,6 +31,7 @@ Result<void> applyBoardDisplay(const BoardConfig &board, DisplayOptions &display
     if (!rotationFromDegrees(d.rotation, &display.rotation))
         return makeError(EINVAL, "%s: [display] rotation %u: expected 0, 90, 180 or 270",
                          board.file.c_str(), d.rotation);
+    display.reflection = d.reflection;
     return {};
 }
 

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include <getopt.h>
 #include <sys/resource.h>
 
 #include <scanout/transform.h>
@@ -46,6 +47,22 @@ inline bool parseRotate(const char *prog, const char *text, Rotation &out)
         rotationFromDegrees(static_cast<uint32_t>(degrees), &out))
         return true;
     std::fprintf(stderr, "%s: --rotate '%s': need 0, 90, 180 or 270\n", prog, text);
+    return false;
+}
+
+/** getopt_long's value for --reflect; put kReflectLongOption in the app's long option table. */
+inline constexpr int kReflectOption = 0x1b0b;
+inline constexpr option kReflectLongOption = {"reflect", required_argument, nullptr,
+                                              kReflectOption};
+/** --reflect WHICH: none, x, y or xy; false after a message. */
+inline bool parseReflect(const char *prog, const char *text, Reflection &out)
+{
+    if (reflectionFromName(text, &out))
+        return true;
+    std::fprintf(stderr,
+                 "%s: --reflect '%s': need none, x (left and right swap), y (top and "
+                 "bottom swap) or xy\n",
+                 prog, text);
     return false;
 }
 

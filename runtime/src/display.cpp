@@ -39,19 +39,6 @@ uint64_t monotonicNs()
     return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-/* DRM_MODE_ROTATE_* for a rotation. */
-uint64_t rotationBit(Rotation r)
-{
-    return 1u << (static_cast<uint32_t>(r) / 90);
-}
-
-/* Whether a plane's "rotation" property offers \a r. */
-bool planeRotates(const PlaneInfo &plane, Rotation r)
-{
-    std::string name = "rotate-" + std::to_string(static_cast<uint32_t>(r));
-    return std::find(plane.rotations.begin(), plane.rotations.end(), name) != plane.rotations.end();
-}
-
 /* Formats the primary plane is asked for, in order: opaque first, it scans out cheapest. */
 constexpr uint32_t kPrimaryFormats[] = {kFormatXrgb8888, kFormatArgb8888};
 
@@ -156,6 +143,8 @@ public:
         LayerEvents events;
         uint32_t planeId = 0;
         bool primary = false;
+        /* The plane's "rotation" value for the output's transform; 0 when upright. */
+        uint64_t rotation = 0;
         uint32_t queued = 0, pending = 0, current = 0;
         /* clearLayer(): the next commit turns the plane off; done runs once it is. */
         bool clearing = false, clearCommitted = false;
@@ -226,9 +215,9 @@ public:
     std::vector<uint32_t> planesToDisable_;
     /* Logical (the app's) to physical (the mode's) coordinates. */
     OutputTransform transform_;
-    /* The rotation is the primary plane's job; false: GL's (or none). */
-    bool kmsRotation_ = false;
-    bool rotated() const { return transform_.rotation() != Rotation::R0; }
+    /* The primary plane's "rotation" value when it lays the picture out; 0: GL does (or none). */
+    uint64_t kmsRotation_ = 0;
+    bool transformed() const { return !transform_.identity(); }
     /* The GL frame's size: logical when KMS rotates it, else the mode's. */
     uint32_t frameWidth() const
     {
@@ -398,12 +387,13 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
     else
         backend_ = createLegacyBackend(*io_);
 
-    transform_ = OutputTransform(mode_.hdisplay, mode_.vdisplay, options.rotation);
-    if (rotated()) {
-        kmsRotation_ = device_->info().caps.atomic && !options.legacy &&
-                       planeRotates(*primary, options.rotation);
-        LOG_INFO("%s: picture turned %u degrees by %s", connector_.name.c_str(),
-                 static_cast<uint32_t>(options.rotation),
+    transform_ =
+        OutputTransform(mode_.hdisplay, mode_.vdisplay, options.rotation, options.reflection);
+    kmsRotation_ = 0;
+    if (transformed()) {
+        if (device_->info().caps.atomic && !options.legacy)
+            kmsRotation_ = planeRotationValue(*primary, options.rotation, options.reflection);
+        LOG_INFO("%s: picture %s by %s", connector_.name.c_str(), transform_.describe().c_str(),
                  kmsRotation_ ? "the primary plane's rotation property" : "GL");
     }
 
@@ -486,8 +476,7 @@ PlaneState Display::Impl::layerPlaneState(const Layer &layer, uint32_t buffer) c
     /* Destinations are logical: where the user sees the layer. */
     Rect dst = layer.options.destination.empty() ? Rect{0, 0, mode_.hdisplay, mode_.vdisplay}
                                                  : transform_.toPhysical(layer.options.destination);
-    if (rotated())
-        p.rotation = rotationBit(transform_.rotation());
+    p.rotation = layer.rotation;
     p.srcX = static_cast<uint32_t>(src.x) << 16;
     p.srcY = static_cast<uint32_t>(src.y) << 16;
     p.srcW = src.width << 16;
@@ -534,8 +523,7 @@ Result<OutputState> Display::Impl::stateFor(bool modeset, const Layer *probe,
             fullScreenPlane(primaryPlaneId_, gl.fb->id(), frameWidth(), frameHeight());
         plane.crtcW = mode_.hdisplay;
         plane.crtcH = mode_.vdisplay;
-        if (kmsRotation_)
-            plane.rotation = rotationBit(transform_.rotation());
+        plane.rotation = kmsRotation_;
         state.planes.push_back(plane);
     }
 
@@ -902,15 +890,12 @@ Result<void> Display::Impl::setCursor(const uint32_t *argb, uint32_t width, uint
             return buffer.error();
         cursor_.buffer = std::move(*buffer);
     }
-    /* Turn the image as the output is turned, so the user sees it upright. */
+    /* Turn and mirror the image as the output is, so the user sees it upright. */
     DumbBuffer &b = *cursor_.buffer;
     std::fill(b.data(), b.data() + b.size(), 0);
-    OutputTransform turn(
-        transform_.rotation() == Rotation::R90 || transform_.rotation() == Rotation::R270 ? height
-                                                                                          : width,
-        transform_.rotation() == Rotation::R90 || transform_.rotation() == Rotation::R270 ? width
-                                                                                          : height,
-        transform_.rotation());
+    bool swaps = transform_.rotation() == Rotation::R90 || transform_.rotation() == Rotation::R270;
+    OutputTransform turn(swaps ? height : width, swaps ? width : height, transform_.rotation(),
+                         transform_.reflection());
     for (uint32_t y = 0; y < height; y++) {
         for (uint32_t x = 0; x < width; x++) {
             PointF p = turn.toPhysical(PointF{x + 0.5, y + 0.5});
@@ -962,7 +947,7 @@ void Display::Impl::drawCursorGl()
                 end++;
             if ((px >> 24) >= 0x80) {
                 Rect r{left + static_cast<int32_t>(x), top + static_cast<int32_t>(y), end - x, 1};
-                if (rotated() && !kmsRotation_)
+                if (transformed() && !kmsRotation_)
                     r = transform_.toPhysical(r);
                 renderer_->fill(r, px & 0xffffffu);
             }
@@ -1413,7 +1398,7 @@ const OutputTransform &Display::transform() const
 
 bool Display::rotatesInGl() const
 {
-    return impl_->rotated() && !impl_->kmsRotation_;
+    return impl_->transformed() && !impl_->kmsRotation_;
 }
 
 const ModeInfo &Display::mode() const
@@ -1607,15 +1592,23 @@ Result<uint32_t> Display::createLayer(const LayerOptions &options, LayerEvents e
         plane = *found;
     }
 
-    /* A turned output needs planes that turn: else the layer is left to GL. */
-    if (d.rotated() && (!d.device_->info().caps.atomic || d.options_.legacy ||
-                        !planeRotates(*plane, d.transform_.rotation())))
-        return makeError(ENOTSUP,
-                         "plane %u cannot turn its picture %u degrees (no rotate-%u in "
-                         "its rotation property%s)",
-                         plane->id, static_cast<uint32_t>(d.transform_.rotation()),
-                         static_cast<uint32_t>(d.transform_.rotation()),
-                         d.device_->info().caps.atomic ? "" : "; legacy KMS");
+    /* A turned or mirrored output needs planes that do the same: else the layer is left to GL. */
+    uint64_t rotation = 0;
+    if (d.transformed()) {
+        bool atomic = d.device_->info().caps.atomic && !d.options_.legacy;
+        if (atomic)
+            rotation =
+                planeRotationValue(*plane, d.transform_.rotation(), d.transform_.reflection());
+        if (!rotation) {
+            std::string offers;
+            for (const std::string &name : plane->rotations)
+                offers += (offers.empty() ? "" : " ") + name;
+            return makeError(
+                ENOTSUP, "plane %u cannot show its picture %s (rotation property: %s%s)", plane->id,
+                d.transform_.describe().c_str(), offers.empty() ? "none" : offers.c_str(),
+                atomic ? "" : "; legacy KMS sets no plane properties");
+        }
+    }
 
     uint32_t id = d.nextLayerId_++;
     Impl::Layer &layer = d.layers_[id];
@@ -1623,6 +1616,7 @@ Result<uint32_t> Display::createLayer(const LayerOptions &options, LayerEvents e
     layer.events = std::move(events);
     layer.planeId = plane->id;
     layer.primary = plane->id == d.primaryPlaneId_;
+    layer.rotation = rotation;
     LOG_INFO("layer %u: %s on %s plane %u", id, fourccName(options.format).c_str(),
              planeTypeName(plane->type), plane->id);
     return id;
@@ -1767,11 +1761,13 @@ Result<void> Display::drawBuffer(uint32_t buffer, const Rect &destination)
     Impl &d = *impl_;
     Rect dst = destination.empty() ? Rect{0, 0, width(), height()} : destination;
     Rotation turn = Rotation::R0;
+    Reflection reflection = Reflection::None;
     if (rotatesInGl()) {
         dst = d.transform_.toPhysical(dst);
         turn = d.transform_.rotation();
+        reflection = d.transform_.reflection();
     }
-    return d.renderer_->draw(*d.buffers_.at(buffer).texture, dst, turn);
+    return d.renderer_->draw(*d.buffers_.at(buffer).texture, dst, turn, reflection);
 }
 
 Result<void> Display::screenshot(const std::string &path)

@@ -45,8 +45,7 @@ static void test_every_key_of_a_full_file()
     TEST_ASSERT_EQUAL_STRING("1920x1080@60", d.mode);
     TEST_ASSERT_TRUE(d.api == CommitApi::Legacy);
     TEST_ASSERT_EQUAL_UINT(180, d.rotation);
-    TEST_ASSERT_TRUE(d.reflectX);
-    TEST_ASSERT_FALSE(d.reflectY);
+    TEST_ASSERT_TRUE(d.reflection == Reflection::X);
     TEST_ASSERT_TRUE(d.uiPlane.kind == PlaneChoice::Kind::Primary);
     TEST_ASSERT_TRUE(d.uiZpos.has_value());
     TEST_ASSERT_EQUAL_UINT(0, *d.uiZpos);
@@ -122,7 +121,7 @@ static void test_values_that_are_accepted()
     TEST_ASSERT_TRUE(r.ok() && r.value().display.mode.empty());
     r = parseBoardConfig("[display]\nreflect = xy\n[log]\nlevel = error\n", "t.ini");
     TEST_ASSERT_TRUE(r.ok());
-    TEST_ASSERT_TRUE(r.value().display.reflectX && r.value().display.reflectY);
+    TEST_ASSERT_TRUE(r.value().display.reflection == Reflection::XY);
     TEST_ASSERT_TRUE(r.value().logLevel == LogLevel::Error);
 }
 

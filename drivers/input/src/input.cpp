@@ -633,9 +633,9 @@ Result<std::unique_ptr<Input>> Input::create(EventLoop &loop, const InputOptions
     impl.watch = *watch;
     impl.postDrain();
 
-    LOG_INFO("input: %s backend, %s, keymap %s, output %ux%u rotated %u", input->backend(),
+    LOG_INFO("input: %s backend, %s, keymap %s, output %ux%u %s", input->backend(),
              impl.what().c_str(), Keymap::describe(names).c_str(), out.physicalWidth(),
-             out.physicalHeight(), static_cast<uint32_t>(out.rotation()));
+             out.physicalHeight(), out.describe().c_str());
     return input;
 }
 

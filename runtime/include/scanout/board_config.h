@@ -10,6 +10,7 @@
 
 #include <scanout/log.h>
 #include <scanout/result.h>
+#include <scanout/transform.h>
 
 namespace scanout {
 
@@ -55,8 +56,8 @@ struct BoardConfig {
         CommitApi api = CommitApi::Auto;
         /** Degrees counter-clockwise, 0, 90, 180 or 270 (the KMS rotation property). */
         uint32_t rotation = 0;
-        bool reflectX = false;
-        bool reflectY = false;
+        /** A mirror before the turn (the KMS reflect-x and reflect-y). */
+        Reflection reflection = Reflection::None;
         PlaneChoice uiPlane;
         std::optional<uint32_t> uiZpos;
         PlaneChoice cameraPlane;

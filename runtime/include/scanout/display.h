@@ -50,6 +50,14 @@ struct DisplayOptions {
      */
     Rotation rotation = Rotation::R0;
     /**
+     * A mirror of the whole picture before it turns: a display seen
+     * through a mirror (head-up displays) or from behind a projection
+     * screen, or scanout-cam's output for a rear-view camera.
+     * Done by the primary plane's "rotation" property with the rotation
+     * where the plane offers both, else by GL, like the rotation.
+     */
+    Reflection reflection = Reflection::None;
+    /**
      * Follow the connector through udev: when it is unplugged, turn its
      * CRTC off and release the buffers; when it is back, modeset and go on.
      */
@@ -192,9 +200,10 @@ public:
     /** Logical (what the user sees) to physical (the mode's pixels) coordinates. */
     const OutputTransform &transform() const;
     /**
-     * Whether the GL frame is the mode's size and the app must rotate what
-     * it draws itself (transform().toPhysical()), because no plane rotates.
-     * When false the GL frame is width() x height() and KMS rotates it.
+     * Whether the GL frame is the mode's size and the app must turn and
+     * mirror what it draws itself (transform().toPhysical()), because no
+     * plane does. When false the GL frame is width() x height() and KMS
+     * lays it out.
      */
     bool rotatesInGl() const;
     const ModeInfo &mode() const;

@@ -275,10 +275,7 @@ std::string displayRotation(Parser &p, std::string_view v)
 
 std::string displayReflect(Parser &p, std::string_view v)
 {
-    const char *what = "none, x, y or xy";
-    EXPECT(v == "none" || v == "x" || v == "y" || v == "xy", what);
-    p.config.display.reflectX = v == "x" || v == "xy";
-    p.config.display.reflectY = v == "y" || v == "xy";
+    EXPECT(reflectionFromName(std::string(v), &p.config.display.reflection), "none, x, y or xy");
     return {};
 }
 

@@ -162,12 +162,13 @@ public:
         return std::unique_ptr<RendererTexture>(new GlTexture(std::move(*texture)));
     }
 
-    Result<void> draw(const RendererTexture &texture, const Rect &dst, Rotation turn) override
+    Result<void> draw(const RendererTexture &texture, const Rect &dst, Rotation turn,
+                      Reflection reflection) override
     {
         if (!quad_)
             return makeError(EINVAL, "draw: no texture was made by this renderer");
         return quad_->draw(static_cast<const GlTexture &>(texture).texture(), dst, width_, height_,
-                           turn);
+                           OutputTransform(1, 1, turn, reflection));
     }
 
 private:

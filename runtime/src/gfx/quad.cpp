@@ -162,13 +162,13 @@ Result<const TextureQuad::Program *> TextureQuad::program(const YuvPlaneLayout *
 }
 
 Result<void> TextureQuad::draw(const DmaBufTexture &texture, const Rect &dst, uint32_t width,
-                               uint32_t height, Rotation rotation)
+                               uint32_t height, const OutputTransform &unit)
 {
     Result<const Program *> p = program(texture.yuv());
     if (!p)
         return p.error();
     glDisable(GL_SCISSOR_TEST);
-    drawQuad(**p, texture, dst, width, height, rotation);
+    drawQuad(**p, texture, dst, width, height, unit);
     return {};
 }
 
@@ -182,7 +182,8 @@ Result<void> TextureQuad::prepare(const DmaBufTexture &texture, uint32_t width, 
     glGetIntegerv(GL_SCISSOR_BOX, box);
     glEnable(GL_SCISSOR_TEST);
     glScissor(0, 0, 0, 0);
-    drawQuad(**p, texture, Rect{0, 0, width, height}, width, height, Rotation::R0);
+    drawQuad(**p, texture, Rect{0, 0, width, height}, width, height,
+             OutputTransform(1, 1, Rotation::R0));
     glScissor(box[0], box[1], box[2], box[3]);
     if (!scissor)
         glDisable(GL_SCISSOR_TEST);
@@ -190,12 +191,11 @@ Result<void> TextureQuad::prepare(const DmaBufTexture &texture, uint32_t width, 
 }
 
 void TextureQuad::drawQuad(const Program &p, const DmaBufTexture &texture, const Rect &dst,
-                           uint32_t width, uint32_t height, Rotation rotation)
+                           uint32_t width, uint32_t height, const OutputTransform &unit)
 {
     static const GLfloat corners[] = {0, 0, 1, 0, 0, 1, 1, 1};
-    /* Each corner of the destination samples the picture where the rotation put it. */
+    /* Each corner of the destination samples the picture where the transform put it. */
     GLfloat texcoords[8];
-    OutputTransform unit(1, 1, rotation);
     for (int i = 0; i < 4; i++) {
         PointF uv = unit.toLogical(PointF{corners[2 * i], corners[2 * i + 1]});
         texcoords[2 * i] = static_cast<GLfloat>(uv.x);

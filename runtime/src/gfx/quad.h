@@ -31,10 +31,11 @@ public:
 
     /**
      * Draws \a texture stretched over \a dst of a \a width x \a height frame,
-     * turned counter-clockwise by \a rotation (dst is where it lands, after turning).
+     * laid out as \a unit (a 1x1 OutputTransform: mirrored, then turned
+     * counter-clockwise) lays out a picture; dst is where it lands.
      */
     Result<void> draw(const DmaBufTexture &texture, const Rect &dst, uint32_t width,
-                      uint32_t height, Rotation rotation = Rotation::R0);
+                      uint32_t height, const OutputTransform &unit);
 
     /**
      * Builds the program for \a texture and draws it once over an empty
@@ -58,7 +59,7 @@ private:
     static Result<Program> build(const YuvPlaneLayout *layout);
     Result<const Program *> program(const YuvPlaneLayout *layout);
     void drawQuad(const Program &p, const DmaBufTexture &texture, const Rect &dst, uint32_t width,
-                  uint32_t height, Rotation rotation);
+                  uint32_t height, const OutputTransform &unit);
 
     std::vector<Program> programs_;
 };

@@ -64,8 +64,12 @@ public:
      */
     virtual Result<std::unique_ptr<RendererTexture>>
     createTexture(const DmaBufDescription &buffer) = 0;
-    /** Draws \a texture stretched over \a dst, turned counter-clockwise by \a turn. */
-    virtual Result<void> draw(const RendererTexture &texture, const Rect &dst, Rotation turn) = 0;
+    /**
+     * Draws \a texture stretched over \a dst, mirrored by \a reflection and
+     * then turned counter-clockwise by \a turn (as OutputTransform lays out).
+     */
+    virtual Result<void> draw(const RendererTexture &texture, const Rect &dst, Rotation turn,
+                              Reflection reflection) = 0;
 };
 
 /**
