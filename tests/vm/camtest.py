@@ -73,10 +73,12 @@ def check_run(checks, out, label, path, frames=None, copied_zero=True, primary=N
     return m
 
 
-def check_bars(checks, img, rect, label, tolerance=6, background=BACKGROUND, rotation=0):
+def check_bars(checks, img, rect, label, tolerance=6, background=BACKGROUND, rotation=0,
+               reflect=""):
     """vivid's bars inside `rect` (x, y, w, h) of an image from vm.read_ppm or read_png,
     and `background` (an RGB colour, or None for no check) around it. With `rotation`,
-    `rect` is on the picture turned that many degrees, as scanout-cam --rotate takes it."""
+    `rect` is on the picture turned that many degrees, as scanout-cam --rotate takes it,
+    and mirrored first by `reflect` (--reflect)."""
     width, height, _ = img
     lw, lh = (height, width) if rotation in (90, 270) else (width, height)
 
@@ -85,7 +87,7 @@ def check_bars(checks, img, rect, label, tolerance=6, background=BACKGROUND, rot
     for i, colour in enumerate(BARS):
         for frac in (0.3, 0.5, 0.7):
             px = x + int(w * (i + frac) / 8)
-            got = vmtest.turned_pixel(img, rotation, px, row)
+            got = vmtest.turned_pixel(img, rotation, px, row, reflect)
             checks.check(vmtest.close(got, colour, tolerance),
                          f"{label}: bar {i} at ({px},{row}) is {colour} (got {got})")
     if background is None:
@@ -94,7 +96,7 @@ def check_bars(checks, img, rect, label, tolerance=6, background=BACKGROUND, rot
                (x + w // 2, y // 2), (x + w // 2, y + h + (lh - y - h) // 2)]
     for px, py in outside:
         if 0 <= px < lw and 0 <= py < lh and not (x <= px < x + w and y <= py < y + h):
-            got = vmtest.turned_pixel(img, rotation, px, py)
+            got = vmtest.turned_pixel(img, rotation, px, py, reflect)
             checks.check(vmtest.close(got, background, 3),
                          f"{label}: background outside the camera at ({px},{py}) is "
                          f"{background} (got {got})")

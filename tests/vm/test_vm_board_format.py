@@ -21,7 +21,9 @@ And the board's `rotation = 90`: vkms's planes have no rotation property,
 so the overlay paths are refused with that reason and GL composes the
 camera, turned: on the 768x1024 picture the bars stand upright inside
 --rect, which on the screen is a 480x640 area with the first bar at the
-bottom.
+bottom. And `reflect = x`, a rear-view camera's mirror: refused by the
+planes the same way, GL composes the camera mirrored, so --rect lands
+mirrored on the screen and the bars run from right to left.
 """
 
 import os
@@ -34,6 +36,7 @@ from camtest import CAM, VIVID
 
 RECT = (192, 144, 640, 480)
 ROTATED_RECT = (64, 272, 640, 480)  # on the turned picture, 768x1024
+MIRROR_RECT = (64, 144, 640, 480)  # off centre: mirrored, it lands elsewhere
 BASE = f"{CAM} --device vkms --format XR24 --size 640x480 --fps 25 --frames 10 " \
        f"--background 336699"
 EXACT = (0x33, 0x66, 0x99)
@@ -45,6 +48,7 @@ BOARDS = {
     "linear": "modifiers = LINEAR",
     "tiled": "modifiers = BROADCOM:0x6",
     "rot90": "rotation = 90",
+    "mirror": "reflect = x",
 }
 
 
@@ -57,6 +61,29 @@ SCANOUT_LOG=info {BASE} --rect {','.join(map(str, rect))} {opt}{extra} --screens
 echo "{name} exit $?"
 cat $SCANOUT_VM_JOB/{name}.out
 """
+
+
+def check_laid_out(checks, out, job, label, how, rect, pixels, rotation=0, reflect=""):
+    """A board whose picture is laid out `how` ("turned 90 degrees"), on vkms, whose planes
+    have no rotation property: the export path is refused for that reason, GL composes the
+    camera laid out so, and the screenshot has the bars in `rect` of the laid-out picture
+    and each ((x, y), colour) of `pixels` on the screen."""
+    text = camtest.section(out, label)
+    camtest.check_run(checks, text, label, "gl", frames=10, primary="gl")
+    checks.check(f"picture {how} by GL" in text, f"{label}: GL lays the picture out {how}")
+    checks.check(re.search(rf"path export rejected: .*plane \d+ cannot show its picture {how} "
+                           r"\(rotation property: none\)", text) is not None,
+                 f"{label}: the export path is rejected because the plane cannot do it")
+    path = os.path.join(job, f"{label}.png")
+    if not checks.check(os.path.exists(path), f"{label}: screenshot saved"):
+        return
+    img = vmtest.read_png(path)
+    camtest.check_bars(checks, img, rect, label, background=EXACT, rotation=rotation,
+                       reflect=reflect)
+    for (sx, sy), colour in pixels:
+        got = vmtest.vm.pixel(img, sx, sy)
+        checks.check(vmtest.close(got, colour, 6),
+                     f"{label}: screen pixel ({sx},{sy}) is {colour} (got {got})")
 
 
 def main():
@@ -75,6 +102,7 @@ def main():
 {run("linear", "linear")}
 {run("tiled", "tiled")}
 {run("rot90", "rot90", rect=ROTATED_RECT)}
+{run("mirror", "mirror", rect=MIRROR_RECT)}
 echo "=== end"
 """
     result = vmtest.boot(name, script, modprobe=(), vkms=True)
@@ -129,24 +157,18 @@ echo "=== end"
                  "tiled: the error names the device, plane, formats and modifier")
     checks.check(not os.path.exists(os.path.join(job, "tiled.png")), "tiled: no screenshot")
 
-    text = camtest.section(out, "rot90")
-    camtest.check_run(checks, text, "rot90", "gl", frames=10, primary="gl")
-    checks.check("picture turned 90 degrees by GL" in text, "rot90: GL turns the picture")
-    checks.check(re.search(r"path export rejected: .*plane \d+ cannot turn its picture 90 degrees",
-                           text) is not None,
-                 "rot90: the export path is rejected because the plane cannot turn")
-    path = os.path.join(job, "rot90.png")
-    if checks.check(os.path.exists(path), "rot90: screenshot saved"):
-        img = vmtest.read_png(path)
-        camtest.check_bars(checks, img, ROTATED_RECT, "rot90", background=EXACT, rotation=90)
-        # Worked out by hand, not through to_physical: the area is x 272..751, y 64..703 on
-        # the screen; the picture's row 632 is the screen's column 632; bar 0 (white, the
-        # picture's x 64..143) is at the bottom, y 624..703, and bar 7 (black) at the top.
-        for (sx, sy), colour in (((632, 664), camtest.BARS[0]), ((632, 104), camtest.BARS[7]),
-                                 ((632, 32), EXACT), ((900, 384), EXACT)):
-            got = vmtest.vm.pixel(img, sx, sy)
-            checks.check(vmtest.close(got, colour, 6),
-                         f"rot90: screen pixel ({sx},{sy}) is {colour} (got {got})")
+    # Worked out by hand, not through to_physical: the area is x 272..751, y 64..703 on the
+    # screen; the picture's row 632 is the screen's column 632; bar 0 (white, the picture's
+    # x 64..143) is at the bottom, y 624..703, and bar 7 (black) at the top.
+    check_laid_out(checks, out, job, "rot90", "turned 90 degrees", ROTATED_RECT,
+                   (((632, 664), camtest.BARS[0]), ((632, 104), camtest.BARS[7]),
+                    ((632, 32), EXACT), ((900, 384), EXACT)), rotation=90)
+    # By hand: the picture's x lands on the screen's 1023 - x, so the area is x 320..959;
+    # bar 0 (white, the picture's x 64..143) is at the right, x 880..959, bar 7 (black,
+    # x 624..703) at the left, x 320..399; the screen's x 100 is the picture's 923.
+    check_laid_out(checks, out, job, "mirror", "mirrored left to right", MIRROR_RECT,
+                   (((920, 456), camtest.BARS[0]), ((360, 456), camtest.BARS[7]),
+                    ((1000, 384), EXACT), ((100, 384), EXACT)), reflect="x")
     return checks.finish()
 
 

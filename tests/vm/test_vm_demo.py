@@ -12,7 +12,9 @@ state before. The demo's summary line and its fd count are checked too.
 The atomic run then shows the scene turned 90 degrees (--rotate 90):
 virtio-gpu's primary plane has no rotation property, so GL turns it, and
 the screendump must show the scene laid out on an 800x1280 picture whose
-top-right corner is the screen's top-left.
+top-right corner is the screen's top-left. Then mirrored left to right before
+that turn (--rotate 90 --reflect x), as KMS orders reflect-x and rotate-90:
+the picture lands transposed, its top-left corner at the screen's top-left.
 
 Usage: test_vm_demo.py atomic|legacy
 """
@@ -26,6 +28,9 @@ from vmtest import DEMO, INFO
 FRAMES = 120
 SHOTS = (30, 90)
 ROTATED_SHOT = 30
+# Label, options, rotation and reflection of the turned runs (atomic only).
+TURNED = (("rotated", "--rotate 90", 90, ""),
+          ("mirrored", "--rotate 90 --reflect x", 90, "x"))
 
 
 def main():
@@ -36,18 +41,18 @@ def main():
     flag = "--legacy" if mode == "legacy" else ""
     job = vmtest.job_dir(name)
 
-    rotated = "" if mode != "atomic" else f"""
-echo "=== rotated"
-SCANOUT_LOG=info {DEMO} --rotate 90 --frames {ROTATED_SHOT + 10} --pause-at {ROTATED_SHOT} \
-    > $SCANOUT_VM_JOB/rotated.out 2>&1 &
+    rotated = "" if mode != "atomic" else "".join(f"""
+echo "=== {label}"
+SCANOUT_LOG=info {DEMO} {options} --frames {ROTATED_SHOT + 10} --pause-at {ROTATED_SHOT} \
+    > $SCANOUT_VM_JOB/{label}.out 2>&1 &
 pid=$!
-wait_stopped $pid || {{ echo "rotated demo did not stop"; cat $SCANOUT_VM_JOB/rotated.out; exit 16; }}
-vm-shot rotated || exit 17
+wait_stopped $pid || {{ echo "{label} demo did not stop"; cat $SCANOUT_VM_JOB/{label}.out; exit 16; }}
+vm-shot {label} || exit 17
 kill -CONT $pid
 wait $pid
-echo "rotated exit status $?"
-cat $SCANOUT_VM_JOB/rotated.out
-"""
+echo "{label} exit status $?"
+cat $SCANOUT_VM_JOB/{label}.out
+""" for label, options, _, _ in TURNED)
     script = f"""
 {INFO} --json > $SCANOUT_VM_JOB/before.json || exit 10
 {DEMO} --frames {FRAMES} {flag} --pause-at {SHOTS[0]} --pause-at {SHOTS[1]} \
@@ -115,17 +120,19 @@ cat $SCANOUT_VM_JOB/demo.err
         checks.check(diff_rows and inside,
                      f"the frames differ only in the block's rows ({len(diff_rows)} sampled rows)")
 
-    if mode == "atomic":
-        text = out[out.find("=== rotated"):]
-        checks.check("rotated exit status 0" in text, "rotated: scanout-demo exits 0")
-        checks.check("picture turned 90 degrees by GL" in text,
-                     "rotated: GL turns the picture (virtio-gpu's plane has no rotation)")
+    for label, _, rotation, reflect in TURNED if mode == "atomic" else ():
+        text = out[out.find(f"=== {label}"):]
+        text = text[:text.find("=== ", 4)] if "=== " in text[4:] else text
+        how = f"turned {rotation} degrees" + (" and mirrored left to right" if reflect else "")
+        checks.check(f"{label} exit status 0" in text, f"{label}: scanout-demo exits 0")
+        checks.check(f"picture {how} by GL" in text,
+                     f"{label}: GL lays the picture out (virtio-gpu's plane has no rotation)")
         m = vmtest.SUMMARY.search(text)
         checks.check(m is not None and int(m.group(1)) == ROTATED_SHOT + 10,
-                     f"rotated: summary reports {ROTATED_SHOT + 10} frames")
-        path = os.path.join(job, "rotated.ppm")
-        if checks.check(os.path.exists(path), "rotated: screenshot taken"):
-            vmtest.check_scene(checks, path, ROTATED_SHOT, "rotated", rotation=90)
+                     f"{label}: summary reports {ROTATED_SHOT + 10} frames")
+        path = os.path.join(job, f"{label}.ppm")
+        if checks.check(os.path.exists(path), f"{label}: screenshot taken"):
+            vmtest.check_scene(checks, path, ROTATED_SHOT, label, rotation, reflect)
 
     before = vmtest.read_json(os.path.join(job, "before.json"))
     after = vmtest.read_json(os.path.join(job, "after.json"))

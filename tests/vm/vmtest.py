@@ -172,12 +172,18 @@ def layout(width, height, frame):
     return bars, band, block
 
 
-def to_physical(rotation, width, height, x, y):
+def to_physical(rotation, width, height, x, y, reflect=""):
     """The screen pixel under pixel (x, y) of a picture turned `rotation` degrees
-    counter-clockwise onto a `width` x `height` screen, as runtime/src/kms/transform.cpp
-    turns it: with 90, the picture's top-right corner lands at the screen's top-left."""
+    counter-clockwise onto a `width` x `height` screen, as the KMS rotation property
+    defines it: with 90, the picture's top-right corner lands at the screen's top-left.
+    `reflect` ("x", "y" or "xy") mirrors the picture first, as reflect-x and reflect-y
+    do before the turn: x swaps its left and right, y its top and bottom."""
     lw = height if rotation in (90, 270) else width
     lh = width if rotation in (90, 270) else height
+    if "x" in reflect:
+        x = lw - 1 - x
+    if "y" in reflect:
+        y = lh - 1 - y
     if rotation == 90:
         return y, lw - 1 - x
     if rotation == 180:
@@ -187,19 +193,21 @@ def to_physical(rotation, width, height, x, y):
     return x, y
 
 
-def turned_pixel(img, rotation, x, y):
-    """The screen's colour under pixel (x, y) of the picture turned `rotation` degrees."""
+def turned_pixel(img, rotation, x, y, reflect=""):
+    """The screen's colour under pixel (x, y) of the picture turned `rotation` degrees
+    (after the mirror `reflect`)."""
     width, height, _ = img
-    return vm.pixel(img, *to_physical(rotation, width, height, x, y))
+    return vm.pixel(img, *to_physical(rotation, width, height, x, y, reflect))
 
 
 def close(a, b, tolerance=3):
     return all(abs(x - y) <= tolerance for x, y in zip(a, b))
 
 
-def check_scene(checks, shot_path, frame, label, rotation=0):
+def check_scene(checks, shot_path, frame, label, rotation=0, reflect=""):
     """Checks the predicted colours of frame `frame` in a screenshot; with `rotation`,
-    the scene as laid out on the turned picture and sampled where the turn puts it."""
+    the scene as laid out on the turned picture and sampled where the turn (after the
+    mirror `reflect`) puts it."""
     img = vm.read_ppm(shot_path)
     width, height, _ = img
     lw, lh = (height, width) if rotation in (90, 270) else (width, height)
@@ -207,14 +215,14 @@ def check_scene(checks, shot_path, frame, label, rotation=0):
 
     for i, (x, y, w, h) in enumerate(bars):
         for px, py in ((x + w // 2, y + h // 2), (x + 2, y + 2), (x + w - 3, y + h - 3)):
-            got = turned_pixel(img, rotation, px, py)
+            got = turned_pixel(img, rotation, px, py, reflect)
             checks.check(close(got, BARS[i]),
                          f"{label}: bar {i} at ({px},{py}) is {BARS[i]} (got {got})")
 
     bx, by, bw, bh = block
     inside = [(bx + bw // 2, by + bh // 2), (bx + 2, by + 2), (bx + bw - 3, by + bh - 3)]
     for px, py in inside:
-        got = turned_pixel(img, rotation, px, py)
+        got = turned_pixel(img, rotation, px, py, reflect)
         checks.check(close(got, BLOCK),
                      f"{label}: block of frame {frame} at ({px},{py}) is {BLOCK} (got {got})")
 
@@ -223,7 +231,7 @@ def check_scene(checks, shot_path, frame, label, rotation=0):
                (bx + bw // 2, by - 3), (bx + bw // 2, by + bh + 2)]
     for px, py in outside:
         if 0 <= px < lw and band[1] <= py < lh:
-            got = turned_pixel(img, rotation, px, py)
+            got = turned_pixel(img, rotation, px, py, reflect)
             checks.check(close(got, BAND),
                          f"{label}: band beside the block at ({px},{py}) is {BAND} (got {got})")
     return img
