@@ -217,6 +217,30 @@ static void test_atomic_request_rotation()
     TEST_ASSERT_EQUAL_INT(ENOTSUP, r.error().errnum());
 }
 
+static void test_atomic_request_zpos()
+{
+    PropertyTable t = table();
+    t.planes[61].zpos = 23;
+    OutputState s = state(79);
+    /* Unset leaves the property alone; 0 is a value like any other. */
+    Result<std::vector<PropertyValue>> r = buildAtomicRequest(s, t, false, 0);
+    TEST_ASSERT_TRUE(r.ok());
+    TEST_ASSERT_EQUAL_UINT(10, r->size());
+    s.planes[0].zpos = 0;
+    r = buildAtomicRequest(s, t, false, 0);
+    TEST_ASSERT_TRUE(r.ok());
+    TEST_ASSERT_TRUE(has(*r, 61, 23, 0));
+    TEST_ASSERT_EQUAL_UINT(11, r->size());
+
+    /* A plane without the property: said, not silently ignored. */
+    t.planes[61].zpos = 0;
+    r = buildAtomicRequest(s, t, false, 0);
+    TEST_ASSERT_FALSE(r.ok());
+    TEST_ASSERT_EQUAL_INT(ENOTSUP, r.error().errnum());
+    TEST_ASSERT_TRUE(r.error().message().find("plane 61 has no zpos property") !=
+                     std::string::npos);
+}
+
 static void test_atomic_request_output_off()
 {
     /* An unplugged connector: CRTC off, no mode, connector and planes detached. */
@@ -486,6 +510,7 @@ int main()
     RUN_TEST(test_atomic_request_modeset);
     RUN_TEST(test_atomic_request_flip_touches_only_planes);
     RUN_TEST(test_atomic_request_rotation);
+    RUN_TEST(test_atomic_request_zpos);
     RUN_TEST(test_atomic_request_output_off);
     RUN_TEST(test_atomic_request_negative_position);
     RUN_TEST(test_atomic_request_missing_properties);

@@ -445,6 +445,37 @@ static void test_plane_rotation_value_finds_a_spelling()
     TEST_ASSERT_EQUAL_UINT64(0, planeRotationValue(none, Rotation::R0, Reflection::X));
 }
 
+static void test_plane_zpos()
+{
+    PlaneInfo p;
+    p.id = 40;
+    Result<std::optional<uint64_t>> z = planeZpos(p, 1);
+    TEST_ASSERT_FALSE(z.ok());
+    TEST_ASSERT_EQUAL_INT(ENOTSUP, z.error().errnum());
+    TEST_ASSERT_EQUAL_STRING("plane 40 has no zpos property (asked for zpos 1)",
+                             z.error().message().c_str());
+
+    p.zpos = 2;
+    p.zposMin = 0;
+    p.zposMax = 7;
+    z = planeZpos(p, 0);
+    TEST_ASSERT_TRUE(z.ok() && *z && **z == 0);
+    z = planeZpos(p, 8);
+    TEST_ASSERT_FALSE(z.ok());
+    TEST_ASSERT_EQUAL_INT(ERANGE, z.error().errnum());
+    TEST_ASSERT_EQUAL_STRING("plane 40: zpos 8 is outside its range 0..7",
+                             z.error().message().c_str());
+
+    /* Immutable: the same value is fine and not set again; another is refused. */
+    p.zposImmutable = true;
+    z = planeZpos(p, 2);
+    TEST_ASSERT_TRUE(z.ok() && !*z);
+    z = planeZpos(p, 3);
+    TEST_ASSERT_FALSE(z.ok());
+    TEST_ASSERT_EQUAL_STRING("plane 40: its zpos is fixed at 2 (asked for 3)",
+                             z.error().message().c_str());
+}
+
 static void test_plane_accepts_modifiers()
 {
     Snapshot s = fixtures::board();
@@ -537,6 +568,7 @@ int main()
     RUN_TEST(test_layer_plane_prefers_free_overlay);
     RUN_TEST(test_plane_accepts_modifiers);
     RUN_TEST(test_plane_rotation_value_finds_a_spelling);
+    RUN_TEST(test_plane_zpos);
     RUN_TEST(test_parse_rect);
     RUN_TEST(test_fit_rect_keeps_aspect);
     RUN_TEST(test_format_layouts);

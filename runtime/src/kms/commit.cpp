@@ -104,6 +104,11 @@ Result<std::vector<PropertyValue>> buildAtomicRequest(const OutputState &state,
                 return makeError(ENOTSUP, "plane %u has no rotation property", plane.planeId);
             out.push_back({plane.planeId, p.rotation, plane.rotation});
         }
+        if (plane.zpos) {
+            if (!p.zpos)
+                return makeError(ENOTSUP, "plane %u has no zpos property", plane.planeId);
+            out.push_back({plane.planeId, p.zpos, *plane.zpos});
+        }
     }
 
     for (uint32_t planeId : state.disablePlanes) {
@@ -254,10 +259,13 @@ public:
         if (state.planes.empty())
             return makeError(EINVAL, "CRTC %u: no primary plane state", state.crtcId);
         const PlaneState &primary = state.planes.front();
-        for (const PlaneState &plane : state.planes)
+        for (const PlaneState &plane : state.planes) {
             if (plane.rotation > 1) /* anything but DRM_MODE_ROTATE_0 */
                 return makeError(ENOTSUP, "plane %u: legacy KMS cannot rotate planes",
                                  plane.planeId);
+            if (plane.zpos)
+                return makeError(ENOTSUP, "plane %u: legacy KMS sets no zpos", plane.planeId);
+        }
 
         int ret;
         if (kind == CommitKind::Modeset) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct PlaneState {
     uint32_t srcX = 0, srcY = 0, srcW = 0, srcH = 0; /* 16.16 fixed point */
     /** The plane's "rotation" value (DRM_MODE_ROTATE_*), 0 to leave the property alone. */
     uint64_t rotation = 0;
+    /** The plane's "zpos", higher on top; unset leaves the property alone. */
+    std::optional<uint64_t> zpos;
 };
 
 struct OutputState {

@@ -253,6 +253,24 @@ uint64_t planeRotationValue(const PlaneInfo &plane, Rotation rotation, Reflectio
     return 0;
 }
 
+Result<std::optional<uint64_t>> planeZpos(const PlaneInfo &plane, uint64_t wanted)
+{
+    auto number = [](uint64_t v) { return static_cast<unsigned long long>(v); };
+    if (!plane.zpos)
+        return makeError(ENOTSUP, "plane %u has no zpos property (asked for zpos %llu)", plane.id,
+                         number(wanted));
+    if (plane.zposImmutable) {
+        if (*plane.zpos != wanted)
+            return makeError(ENOTSUP, "plane %u: its zpos is fixed at %llu (asked for %llu)",
+                             plane.id, number(*plane.zpos), number(wanted));
+        return std::optional<uint64_t>();
+    }
+    if (wanted < plane.zposMin || wanted > plane.zposMax)
+        return makeError(ERANGE, "plane %u: zpos %llu is outside its range %llu..%llu", plane.id,
+                         number(wanted), number(plane.zposMin), number(plane.zposMax));
+    return std::optional<uint64_t>(wanted);
+}
+
 Result<const PlaneInfo *> selectLayerPlane(const Snapshot &snapshot, uint32_t crtcId,
                                            uint32_t format, uint64_t modifier,
                                            std::span<const uint32_t> taken)
