@@ -24,6 +24,7 @@
 #include <scanout/v4l2/formats.h>
 
 #include "common/board.h"
+#include "common/board_camera.h"
 #include "common/cli.h"
 #include "common/fd_count.h"
 #include "common/pause.h"
@@ -314,13 +315,7 @@ int main(int argc, char **argv)
                                           board, &config.display))
         return rc;
     /* [camera] and the camera plane from the board config; the options below override them. */
-    config.camera.camera = board.camera.device;
-    config.camera.fourcc = board.camera.format;
-    config.camera.width = board.camera.width;
-    config.camera.height = board.camera.height;
-    config.camera.path = board.camera.path;
-    if (board.display.cameraPlane.kind == scanout::PlaneChoice::Kind::Id)
-        config.camera.planeId = board.display.cameraPlane.id;
+    scanout::apps::applyBoardCamera(board, config.camera);
     for (int opt; (opt = getopt_long(argc, argv, shortOptions, longOptions, nullptr)) != -1;) {
         uint64_t value = 0;
         switch (opt) {

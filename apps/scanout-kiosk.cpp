@@ -31,6 +31,7 @@
 #include <scanout/v4l2/formats.h>
 
 #include "common/board.h"
+#include "common/board_camera.h"
 #include "common/cli.h"
 #include "common/fd_count.h"
 #include "common/pause.h"
@@ -718,15 +719,7 @@ int main(int argc, char **argv)
     if (int rc = scanout::apps::loadBoard(kProg, argc, argv, shortOptions, longOptions, board,
                                           &config.display))
         return rc;
-    if (!board.camera.device.empty())
-        config.camera.camera = board.camera.device;
-    if (board.camera.format)
-        config.camera.fourcc = board.camera.format;
-    if (board.camera.width) {
-        config.camera.width = board.camera.width;
-        config.camera.height = board.camera.height;
-    }
-    config.camera.path = board.camera.path;
+    scanout::apps::applyBoardCamera(board, config.camera);
     if (!board.input.seat.empty())
         config.input.seat = board.input.seat;
     config.input.devices = board.input.devices;

@@ -32,6 +32,11 @@ Result<void> applyBoardDisplay(const BoardConfig &board, DisplayOptions &display
         return makeError(EINVAL, "%s: [display] rotation %u: expected 0, 90, 180 or 270",
                          board.file.c_str(), d.rotation);
     display.reflection = d.reflection;
+    if (d.uiZpos)
+        display.zpos = *d.uiZpos;
+    if (d.uiPlane.kind == PlaneChoice::Kind::Overlay || d.uiPlane.kind == PlaneChoice::Kind::Id)
+        LOG_WARN("%s: [display] ui-plane: not applied, the display draws on the primary plane",
+                 board.file.c_str());
     return {};
 }
 

@@ -145,6 +145,8 @@ public:
         bool primary = false;
         /* The plane's "rotation" value for the output's transform; 0 when upright. */
         uint64_t rotation = 0;
+        /* The zpos to set on the plane; none: left alone. */
+        std::optional<uint64_t> zpos;
         uint32_t queued = 0, pending = 0, current = 0;
         /* clearLayer(): the next commit turns the plane off; done runs once it is. */
         bool clearing = false, clearCommitted = false;
@@ -217,6 +219,9 @@ public:
     OutputTransform transform_;
     /* The primary plane's "rotation" value when it lays the picture out; 0: GL does (or none). */
     uint64_t kmsRotation_ = 0;
+    /* The zpos set on the primary plane when it shows the GL frame or background; none: left alone.
+     */
+    std::optional<uint64_t> primaryZpos_;
     bool transformed() const { return !transform_.identity(); }
     /* The GL frame's size: logical when KMS rotates it, else the mode's. */
     uint32_t frameWidth() const
@@ -396,6 +401,19 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
         LOG_INFO("%s: picture %s by %s", connector_.name.c_str(), transform_.describe().c_str(),
                  kmsRotation_ ? "the primary plane's rotation property" : "GL");
     }
+    primaryZpos_.reset();
+    if (options.zpos) {
+        if (!device_->info().caps.atomic || options.legacy)
+            return makeError(ENOTSUP, "%s: primary plane %u: zpos %u needs atomic KMS",
+                             device_->path().c_str(), primaryPlaneId_, *options.zpos);
+        Result<std::optional<uint64_t>> zpos = planeZpos(*primary, *options.zpos);
+        if (!zpos)
+            return makeError(zpos.error().errnum(), "%s: %s", device_->path().c_str(),
+                             zpos.error().message().c_str());
+        primaryZpos_ = *zpos;
+        LOG_INFO("%s: primary plane %u at zpos %u", connector_.name.c_str(), primaryPlaneId_,
+                 *options.zpos);
+    }
 
     LOG_INFO("%s (%s): connector %s, mode %ux%u@%.2f, CRTC %u, primary plane %u, %s (%s%s), "
              "%s commits",
@@ -477,6 +495,7 @@ PlaneState Display::Impl::layerPlaneState(const Layer &layer, uint32_t buffer) c
     Rect dst = layer.options.destination.empty() ? Rect{0, 0, mode_.hdisplay, mode_.vdisplay}
                                                  : transform_.toPhysical(layer.options.destination);
     p.rotation = layer.rotation;
+    p.zpos = layer.zpos;
     p.srcX = static_cast<uint32_t>(src.x) << 16;
     p.srcY = static_cast<uint32_t>(src.y) << 16;
     p.srcW = src.width << 16;
@@ -526,6 +545,8 @@ Result<OutputState> Display::Impl::stateFor(bool modeset, const Layer *probe,
         plane.rotation = kmsRotation_;
         state.planes.push_back(plane);
     }
+    if (!onPrimary && state.planes.front().fbId)
+        state.planes.front().zpos = primaryZpos_;
 
     for (const auto &[id, layer] : layers_) {
         if (layer.primary)
@@ -1610,6 +1631,17 @@ Result<uint32_t> Display::createLayer(const LayerOptions &options, LayerEvents e
         }
     }
 
+    std::optional<uint64_t> zpos;
+    if (options.zpos) {
+        if (!d.device_->info().caps.atomic || d.options_.legacy)
+            return makeError(ENOTSUP, "plane %u: zpos %u needs atomic KMS", plane->id,
+                             *options.zpos);
+        Result<std::optional<uint64_t>> z = planeZpos(*plane, *options.zpos);
+        if (!z)
+            return z.error();
+        zpos = *z;
+    }
+
     uint32_t id = d.nextLayerId_++;
     Impl::Layer &layer = d.layers_[id];
     layer.options = options;
@@ -1617,6 +1649,7 @@ Result<uint32_t> Display::createLayer(const LayerOptions &options, LayerEvents e
     layer.planeId = plane->id;
     layer.primary = plane->id == d.primaryPlaneId_;
     layer.rotation = rotation;
+    layer.zpos = zpos;
     LOG_INFO("layer %u: %s on %s plane %u", id, fourccName(options.format).c_str(),
              planeTypeName(plane->type), plane->id);
     return id;

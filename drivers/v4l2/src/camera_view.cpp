@@ -270,6 +270,7 @@ Result<std::string> CameraView::Impl::setUpLayer()
     lo.source = {0, 0, captureFormat_.width, captureFormat_.height};
     lo.destination = destination_;
     lo.planeId = options_.planeId;
+    lo.zpos = options_.zpos;
     LayerEvents events;
     std::weak_ptr<bool> alive = alive_;
     events.shown = [this, alive](uint32_t buffer, uint64_t ts) {

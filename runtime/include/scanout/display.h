@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,12 @@ struct DisplayOptions {
      */
     Reflection reflection = Reflection::None;
     /**
+     * The primary plane's "zpos" (a board's ui-zpos), higher on top; unset
+     * leaves it as the driver has it. Atomic only; a plane without zpos,
+     * or a value outside its range, fails start() naming the plane.
+     */
+    std::optional<uint32_t> zpos;
+    /**
      * Follow the connector through udev: when it is unplugged, turn its
      * CRTC off and release the buffers; when it is back, modeset and go on.
      */
@@ -107,6 +114,11 @@ struct LayerOptions {
     Rect destination;
     /** A plane id, or 0 for the first free overlay taking the format, else the primary. */
     uint32_t planeId = 0;
+    /**
+     * The plane's "zpos" (a board's camera-zpos); unset leaves it alone. A
+     * plane that cannot take it is refused, like one that cannot turn.
+     */
+    std::optional<uint32_t> zpos;
 };
 
 /** Scanout memory the display allocated and shares as dma_buf (a camera fills it). */

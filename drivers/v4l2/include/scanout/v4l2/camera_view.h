@@ -47,6 +47,8 @@ struct CameraViewOptions {
     bool fit = false;
     /** A plane for the export and import paths, or 0 to pick one. */
     uint32_t planeId = 0;
+    /** That plane's zpos (higher on top); unset leaves it alone. A plane without it is refused. */
+    std::optional<uint32_t> zpos;
     /** Buffers to request: enough for the display to hold three and the camera to fill the rest. */
     uint32_t buffers = 6;
     /** Probe every path, not only up to the first that works (for a decision table). */
