@@ -23,7 +23,10 @@ camera, turned: on the 768x1024 picture the bars stand upright inside
 --rect, which on the screen is a 480x640 area with the first bar at the
 bottom. And `reflect = x`, a rear-view camera's mirror: refused by the
 planes the same way, GL composes the camera mirrored, so --rect lands
-mirrored on the screen and the bars run from right to left.
+mirrored on the screen and the bars run from right to left. And zpos:
+vkms 6.1's planes have no zpos property, so `camera-zpos = 1` has the
+overlay paths refused naming the plane, and GL composes the camera; with
+`ui-zpos = 0` scanout-cam exits 1 naming the primary plane.
 """
 
 import os
@@ -49,6 +52,8 @@ BOARDS = {
     "tiled": "modifiers = BROADCOM:0x6",
     "rot90": "rotation = 90",
     "mirror": "reflect = x",
+    "camera-zpos": "camera-zpos = 1",
+    "ui-zpos": "ui-zpos = 0",
 }
 
 
@@ -103,6 +108,8 @@ def main():
 {run("tiled", "tiled")}
 {run("rot90", "rot90", rect=ROTATED_RECT)}
 {run("mirror", "mirror", rect=MIRROR_RECT)}
+{run("camera-zpos", "camera-zpos")}
+{run("ui-zpos", "ui-zpos")}
 echo "=== end"
 """
     result = vmtest.boot(name, script, modprobe=(), vkms=True)
@@ -169,6 +176,23 @@ echo "=== end"
     check_laid_out(checks, out, job, "mirror", "mirrored left to right", MIRROR_RECT,
                    (((920, 456), camtest.BARS[0]), ((360, 456), camtest.BARS[7]),
                     ((1000, 384), EXACT), ((100, 384), EXACT)), reflect="x")
+
+    text = camtest.section(out, "camera-zpos")
+    camtest.check_run(checks, text, "camera-zpos", "gl", frames=10, primary="gl")
+    for path in ("export", "import"):
+        checks.check(re.search(rf"path {path} rejected: plane \d+ has no zpos property \(asked "
+                               r"for zpos 1\)", text) is not None,
+                     f"camera-zpos: the {path} path is rejected: the plane has no zpos")
+    path = os.path.join(job, "camera-zpos.png")
+    if checks.check(os.path.exists(path), "camera-zpos: screenshot saved"):
+        camtest.check_bars(checks, vmtest.read_png(path), RECT, "camera-zpos", background=EXACT)
+
+    text = camtest.section(out, "ui-zpos")
+    checks.check("ui-zpos exit 1" in text, "ui-zpos: scanout-cam exits 1")
+    checks.check(re.search(r"scanout-cam: /dev/dri/card0: plane \d+ has no zpos property \(asked "
+                           r"for zpos 0\)", text) is not None,
+                 "ui-zpos: the error names the device and the primary plane")
+    checks.check(not os.path.exists(os.path.join(job, "ui-zpos.png")), "ui-zpos: no screenshot")
     return checks.finish()
 
 
