@@ -68,6 +68,16 @@ cat $SCANOUT_VM_JOB/{name}.out
 """
 
 
+def check_refused(checks, out, job, label, error, names):
+    """A board scanout-cam cannot start with: exit 1, `error` (a regex) after the device's
+    path on stderr, and no screenshot."""
+    text = camtest.section(out, label)
+    checks.check(f"{label} exit 1" in text, f"{label}: scanout-cam exits 1")
+    checks.check(re.search(r"scanout-cam: /dev/dri/card0: " + error, text) is not None,
+                 f"{label}: the error names {names}")
+    checks.check(not os.path.exists(os.path.join(job, f"{label}.png")), f"{label}: no screenshot")
+
+
 def check_laid_out(checks, out, job, label, how, rect, pixels, rotation=0, reflect=""):
     """A board whose picture is laid out `how` ("turned 90 degrees"), on vkms, whose planes
     have no rotation property: the export path is refused for that reason, GL composes the
@@ -157,12 +167,8 @@ echo "=== end"
     checks.check(primary_line(text) == ("XR24", "LINEAR"),
                  f"linear: LINEAR only, no implicit fallback ({primary_line(text)})")
 
-    text = camtest.section(out, "tiled")
-    checks.check("tiled exit 1" in text, "tiled: scanout-cam exits 1")
-    checks.check(re.search(r"scanout-cam: /dev/dri/card0: plane \d+ accepts none of XR24, AR24 "
-                           r"with modifier BROADCOM:0x6: ", text) is not None,
-                 "tiled: the error names the device, plane, formats and modifier")
-    checks.check(not os.path.exists(os.path.join(job, "tiled.png")), "tiled: no screenshot")
+    check_refused(checks, out, job, "tiled", r"plane \d+ accepts none of XR24, AR24 with "
+                  r"modifier BROADCOM:0x6: ", "the device, plane, formats and modifier")
 
     # Worked out by hand, not through to_physical: the area is x 272..751, y 64..703 on the
     # screen; the picture's row 632 is the screen's column 632; bar 0 (white, the picture's
@@ -187,12 +193,8 @@ echo "=== end"
     if checks.check(os.path.exists(path), "camera-zpos: screenshot saved"):
         camtest.check_bars(checks, vmtest.read_png(path), RECT, "camera-zpos", background=EXACT)
 
-    text = camtest.section(out, "ui-zpos")
-    checks.check("ui-zpos exit 1" in text, "ui-zpos: scanout-cam exits 1")
-    checks.check(re.search(r"scanout-cam: /dev/dri/card0: plane \d+ has no zpos property \(asked "
-                           r"for zpos 0\)", text) is not None,
-                 "ui-zpos: the error names the device and the primary plane")
-    checks.check(not os.path.exists(os.path.join(job, "ui-zpos.png")), "ui-zpos: no screenshot")
+    check_refused(checks, out, job, "ui-zpos", r"plane \d+ has no zpos property \(asked for "
+                  r"zpos 0\)", "the device and the primary plane")
     return checks.finish()
 
 
