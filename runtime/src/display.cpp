@@ -143,7 +143,7 @@ public:
         LayerEvents events;
         uint32_t planeId = 0;
         bool primary = false;
-        /* The plane's "rotation" value for the output's transform; 0 when upright. */
+        /* The plane's "rotation" value for the output's transform; 0: no property, or legacy. */
         uint64_t rotation = 0;
         /* The zpos to set on the plane; none: left alone. */
         std::optional<uint64_t> zpos;
@@ -217,10 +217,15 @@ public:
     std::vector<uint32_t> planesToDisable_;
     /* Logical (the app's) to physical (the mode's) coordinates. */
     OutputTransform transform_;
-    /* The primary plane's "rotation" value when it lays the picture out; 0: GL does (or none). */
-    uint64_t kmsRotation_ = 0;
-    /* The zpos set on the primary plane when it shows the GL frame or background; none: left alone.
+    /*
+     * The primary plane's "rotation" values, 0 where it has none (or legacy): upright, and for
+     * the GL frame, which is the transform's when the plane lays the picture out (kmsRotation_)
+     * and upright when GL does. Set on every commit that lights the plane, so a turn an earlier
+     * client left behind is not inherited.
      */
+    uint64_t uprightRotation_ = 0, frameRotation_ = 0;
+    bool kmsRotation_ = false;
+    /* The primary plane's zpos under the GL frame or background; none: left alone. */
     std::optional<uint64_t> primaryZpos_;
     bool transformed() const { return !transform_.identity(); }
     /* The GL frame's size: logical when KMS rotates it, else the mode's. */
@@ -292,6 +297,7 @@ public:
         PointF position;
         bool set = false, visible = false, dirty = false;
         uint32_t planeId = 0;
+        uint64_t rotation = 0; /* the plane's upright "rotation" value; 0: none, or legacy */
         std::unique_ptr<DumbBuffer> buffer; /* the image turned to the mode's orientation */
         PointF hotPhysical;
     };
@@ -394,10 +400,16 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
 
     transform_ =
         OutputTransform(mode_.hdisplay, mode_.vdisplay, options.rotation, options.reflection);
-    kmsRotation_ = 0;
+    uprightRotation_ = frameRotation_ = 0;
+    kmsRotation_ = false;
+    if (device_->info().caps.atomic && !options.legacy) {
+        uprightRotation_ = planeRotationValue(*primary, Rotation::R0, Reflection::None);
+        frameRotation_ = planeRotationValue(*primary, options.rotation, options.reflection);
+        kmsRotation_ = transformed() && frameRotation_;
+        if (!kmsRotation_)
+            frameRotation_ = uprightRotation_;
+    }
     if (transformed()) {
-        if (device_->info().caps.atomic && !options.legacy)
-            kmsRotation_ = planeRotationValue(*primary, options.rotation, options.reflection);
         LOG_INFO("%s: picture %s by %s", connector_.name.c_str(), transform_.describe().c_str(),
                  kmsRotation_ ? "the primary plane's rotation property" : "GL");
     }
@@ -531,8 +543,10 @@ Result<OutputState> Display::Impl::stateFor(bool modeset, const Layer *probe,
             off.planeId = primaryPlaneId_;
             state.planes.push_back(off);
         } else if (background_) {
-            state.planes.push_back(fullScreenPlane(primaryPlaneId_, background_->framebuffer().id(),
-                                                   mode_.hdisplay, mode_.vdisplay));
+            PlaneState plane = fullScreenPlane(primaryPlaneId_, background_->framebuffer().id(),
+                                               mode_.hdisplay, mode_.vdisplay);
+            plane.rotation = uprightRotation_; /* mode-sized and one colour: never turned */
+            state.planes.push_back(plane);
         } else {
             return makeError(ENODATA, "CRTC %u: nothing drawn yet for primary plane %u", crtcId_,
                              primaryPlaneId_);
@@ -542,7 +556,7 @@ Result<OutputState> Display::Impl::stateFor(bool modeset, const Layer *probe,
             fullScreenPlane(primaryPlaneId_, gl.fb->id(), frameWidth(), frameHeight());
         plane.crtcW = mode_.hdisplay;
         plane.crtcH = mode_.vdisplay;
-        plane.rotation = kmsRotation_;
+        plane.rotation = frameRotation_;
         state.planes.push_back(plane);
     }
     if (!onPrimary && state.planes.front().fbId)
@@ -927,6 +941,9 @@ Result<void> Display::Impl::setCursor(const uint32_t *argb, uint32_t width, uint
     }
     cursor_.hotPhysical = turn.toPhysical(PointF{hotX + 0.5, hotY + 0.5});
     cursor_.planeId = plane->id;
+    cursor_.rotation = device_->info().caps.atomic && !options_.legacy
+                           ? planeRotationValue(*plane, Rotation::R0, Reflection::None)
+                           : 0;
     cursor_.dirty = true;
     LOG_INFO("%s: pointer on cursor plane %u (%ux%u)", connector_.name.c_str(), plane->id, side,
              side);
@@ -943,6 +960,7 @@ PlaneState Display::Impl::cursorPlaneState() const
     const Framebuffer &fb = cursor_.buffer->framebuffer();
     PointF at = transform_.toPhysical(cursor_.position);
     p.fbId = fb.id();
+    p.rotation = cursor_.rotation;
     p.srcW = fb.width() << 16;
     p.srcH = fb.height() << 16;
     p.crtcW = fb.width();
@@ -1613,27 +1631,26 @@ Result<uint32_t> Display::createLayer(const LayerOptions &options, LayerEvents e
         plane = *found;
     }
 
-    /* A turned or mirrored output needs planes that do the same: else the layer is left to GL. */
-    uint64_t rotation = 0;
-    if (d.transformed()) {
-        bool atomic = d.device_->info().caps.atomic && !d.options_.legacy;
-        if (atomic)
-            rotation =
-                planeRotationValue(*plane, d.transform_.rotation(), d.transform_.reflection());
-        if (!rotation) {
-            std::string offers;
-            for (const std::string &name : plane->rotations)
-                offers += (offers.empty() ? "" : " ") + name;
-            return makeError(
-                ENOTSUP, "plane %u cannot show its picture %s (rotation property: %s%s)", plane->id,
-                d.transform_.describe().c_str(), offers.empty() ? "none" : offers.c_str(),
-                atomic ? "" : "; legacy KMS sets no plane properties");
-        }
+    /*
+     * A turned or mirrored output needs planes that do the same: else the layer is left to GL.
+     * Upright, a plane with the property is set upright, not left as an earlier client had it.
+     */
+    bool atomic = d.device_->info().caps.atomic && !d.options_.legacy;
+    uint64_t rotation =
+        atomic ? planeRotationValue(*plane, d.transform_.rotation(), d.transform_.reflection()) : 0;
+    if (d.transformed() && !rotation) {
+        std::string offers;
+        for (const std::string &name : plane->rotations)
+            offers += (offers.empty() ? "" : " ") + name;
+        return makeError(ENOTSUP, "plane %u cannot show its picture %s (rotation property: %s%s)",
+                         plane->id, d.transform_.describe().c_str(),
+                         offers.empty() ? "none" : offers.c_str(),
+                         atomic ? "" : "; legacy KMS sets no plane properties");
     }
 
     std::optional<uint64_t> zpos;
     if (options.zpos) {
-        if (!d.device_->info().caps.atomic || d.options_.legacy)
+        if (!atomic)
             return makeError(ENOTSUP, "plane %u: zpos %u needs atomic KMS", plane->id,
                              *options.zpos);
         Result<std::optional<uint64_t>> z = planeZpos(*plane, *options.zpos);
