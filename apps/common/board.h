@@ -27,10 +27,10 @@ inline constexpr const char *kBoardUsage =
  * It finds --board with the app's own option tables (so abbreviations and
  * --board=FILE work as in the real loop), reads the file, sets the log level
  * from [log] level (SCANOUT_LOG, when set, wins), and copies [display]
- * device, connector, mode, api, format, modifiers and rotation into
- * \a display. The app's getopt loop then runs from the start (optind is
- * reset) and overrides those fields; its case for kBoardOption does
- * nothing. Without --board, \a board keeps its defaults.
+ * device, connector, mode, api, format, modifiers, rotation, reflect and
+ * ui-zpos into \a display. The app's getopt loop then runs from the start
+ * (optind is reset) and overrides those fields; its case for kBoardOption
+ * does nothing. Without --board, \a board keeps its defaults.
  *
  * Returns 0, or 2 after printing "prog: file:line: ..." on stderr when the
  * file cannot be read or is invalid.

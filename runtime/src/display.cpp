@@ -228,6 +228,8 @@ public:
     /* The primary plane's zpos under the GL frame or background; none: left alone. */
     std::optional<uint64_t> primaryZpos_;
     bool transformed() const { return !transform_.identity(); }
+    /* Atomic commits, so plane properties are set: false under legacy, asked for or forced. */
+    bool atomic() const { return device_->info().caps.atomic; }
     /* The GL frame's size: logical when KMS rotates it, else the mode's. */
     uint32_t frameWidth() const
     {
@@ -393,29 +395,25 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
     props_ = std::move(*props);
 
     io_ = createDrmIo(fd);
-    if (device_->info().caps.atomic)
+    if (atomic())
         backend_ = createAtomicBackend(*io_, props_);
     else
         backend_ = createLegacyBackend(*io_);
 
     transform_ =
         OutputTransform(mode_.hdisplay, mode_.vdisplay, options.rotation, options.reflection);
-    uprightRotation_ = frameRotation_ = 0;
-    kmsRotation_ = false;
-    if (device_->info().caps.atomic && !options.legacy) {
-        uprightRotation_ = planeRotationValue(*primary, Rotation::R0, Reflection::None);
-        frameRotation_ = planeRotationValue(*primary, options.rotation, options.reflection);
-        kmsRotation_ = transformed() && frameRotation_;
-        if (!kmsRotation_)
-            frameRotation_ = uprightRotation_;
-    }
+    uprightRotation_ = atomic() ? planeRotationValue(*primary, Rotation::R0, Reflection::None) : 0;
+    uint64_t turned =
+        atomic() ? planeRotationValue(*primary, options.rotation, options.reflection) : 0;
+    kmsRotation_ = transformed() && turned;
+    frameRotation_ = kmsRotation_ ? turned : uprightRotation_;
     if (transformed()) {
         LOG_INFO("%s: picture %s by %s", connector_.name.c_str(), transform_.describe().c_str(),
                  kmsRotation_ ? "the primary plane's rotation property" : "GL");
     }
     primaryZpos_.reset();
     if (options.zpos) {
-        if (!device_->info().caps.atomic || options.legacy)
+        if (!atomic())
             return makeError(ENOTSUP, "%s: primary plane %u: zpos %u needs atomic KMS",
                              device_->path().c_str(), primaryPlaneId_, *options.zpos);
         Result<std::optional<uint64_t>> zpos = planeZpos(*primary, *options.zpos);
@@ -644,7 +642,7 @@ Result<void> Display::Impl::preparePrimary(bool probe)
      * fall back to a buffer if the driver wants it on). No memory, and no
      * full-screen fetch every refresh.
      */
-    if (!(options_.background & 0xffffffu) && device_->info().caps.atomic) {
+    if (!(options_.background & 0xffffffu) && atomic()) {
         primaryOff_ = true;
         LOG_INFO("%s: primary plane %u off under black; GL not loaded", connector_.name.c_str(),
                  primaryPlaneId_);
@@ -899,7 +897,7 @@ Result<void> Display::Impl::setCursor(const uint32_t *argb, uint32_t width, uint
     /* A cursor plane of this CRTC taking ARGB8888, big enough for the turned image. */
     const PlaneInfo *plane = nullptr;
     std::optional<uint32_t> index = crtcIndex(snapshot_, crtcId_);
-    if (usePlane && index && device_->info().caps.atomic && !options_.legacy)
+    if (usePlane && index && atomic())
         for (const PlaneInfo &p : snapshot_.planes)
             if (p.type == PlaneType::Cursor && (p.possibleCrtcs & (1u << *index)) &&
                 planeAccepts(p, kFormatArgb8888, kModifierInvalid))
@@ -941,9 +939,7 @@ Result<void> Display::Impl::setCursor(const uint32_t *argb, uint32_t width, uint
     }
     cursor_.hotPhysical = turn.toPhysical(PointF{hotX + 0.5, hotY + 0.5});
     cursor_.planeId = plane->id;
-    cursor_.rotation = device_->info().caps.atomic && !options_.legacy
-                           ? planeRotationValue(*plane, Rotation::R0, Reflection::None)
-                           : 0;
+    cursor_.rotation = planeRotationValue(*plane, Rotation::R0, Reflection::None);
     cursor_.dirty = true;
     LOG_INFO("%s: pointer on cursor plane %u (%ux%u)", connector_.name.c_str(), plane->id, side,
              side);
@@ -1635,7 +1631,7 @@ Result<uint32_t> Display::createLayer(const LayerOptions &options, LayerEvents e
      * A turned or mirrored output needs planes that do the same: else the layer is left to GL.
      * Upright, a plane with the property is set upright, not left as an earlier client had it.
      */
-    bool atomic = d.device_->info().caps.atomic && !d.options_.legacy;
+    bool atomic = d.atomic();
     uint64_t rotation =
         atomic ? planeRotationValue(*plane, d.transform_.rotation(), d.transform_.reflection()) : 0;
     if (d.transformed() && !rotation) {
@@ -1826,7 +1822,7 @@ Result<void> Display::screenshot(const std::string &path)
     if (!d.modesetDone_)
         return makeError(EINVAL, "screenshot of %s: the display is not started",
                          d.connector_.name.c_str());
-    if (!d.device_->info().caps.atomic)
+    if (!d.atomic())
         return makeError(ENOTSUP, "screenshot of %s: writeback needs atomic KMS",
                          d.connector_.name.c_str());
     /* The capture is a commit of its own: it cannot overtake a flip in flight. */
