@@ -12,6 +12,7 @@ action (S, through vkms's writeback connector) is the oracle.
 """
 
 import os
+import re
 import sys
 
 import camtest
@@ -120,6 +121,11 @@ cat $SCANOUT_VM_JOB/rotate.log
         kt.check_colour(checks, lost, (cam[0] + 8, cam[1] + CAM_H - 8), kt.PLACEHOLDER,
                         "camera hotplug: the placeholder replaces the camera")
     checks.check("restarting the stream" in camera, "camera hotplug: the rebind is noticed")
+    # The lost camera's view gave its plane back: the new one takes the same.
+    planes = re.findall(r"layer \d+: \S+ on overlay plane (\d+)", camera)
+    checks.check(len(planes) == 2 and planes[0] == planes[1],
+                 f"camera hotplug: the restarted camera is on the plane the lost one left "
+                 f"(overlay planes {planes})")
     back = png("camera", 3)
     if back:
         for i, colour in enumerate(camtest.BARS):

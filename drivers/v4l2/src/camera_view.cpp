@@ -389,21 +389,33 @@ void CameraView::Impl::tearDown()
 {
     if (camera_->streaming())
         camera_->stop();
-    if (layer_) {
+    /*
+     * A picture still on screen (a view destroyed without close()) stays
+     * there: its buffers and layer are left to the display, which frees
+     * them when it goes; the rest goes back now.
+     */
+    bool shown = false;
+    for (const std::vector<uint32_t> *ids : {&cameraBuffers_, &copyTargets_})
+        for (uint32_t id : *ids) {
+            if (display_.bufferInUse(id))
+                shown = true;
+            else
+                display_.removeBuffer(id);
+        }
+    if (layer_ && !shown)
         if (Result<void> r = display_.removeLayer(layer_); !r)
             LOG_WARN("%s", r.error().describe().c_str());
-        layer_ = 0;
-    }
-    for (uint32_t id : cameraBuffers_)
-        display_.removeBuffer(id);
-    for (uint32_t id : copyTargets_)
-        display_.removeBuffer(id);
+    if (shown)
+        LOG_DEBUG("%s: the frame on layer %u stays on screen until the display stops",
+                  camera_->path().c_str(), layer_);
+    layer_ = 0;
     cameraBuffers_.clear();
     cameraIndex_.clear();
     copyTargets_.clear();
     copyMemory_.clear();
     copyBusy_.clear();
-    if (camera_->bufferCount())
+    /* An exported buffer on screen keeps the camera's memory busy: closing the camera frees it. */
+    if (camera_->bufferCount() && !shown)
         if (Result<uint32_t> r = camera_->requestBuffers(camera_->memory(), 0); !r)
             LOG_WARN("%s", r.error().describe().c_str());
 }
@@ -576,8 +588,9 @@ CameraView::~CameraView()
 {
     /* Callbacks the display still holds see the view is gone. */
     impl_->alive_.reset();
-    if (impl_->camera_ && impl_->camera_->streaming())
-        impl_->camera_->stop();
+    /* The display outlives the view: its layer and buffers go back for the next one. */
+    if (impl_->camera_)
+        impl_->tearDown();
 }
 
 CameraPath CameraView::path() const

@@ -651,6 +651,9 @@ Result<uint32_t> CaptureDevice::requestBuffers(Memory memory, uint32_t count)
     if (d.streaming)
         return makeError(EBUSY, "REQBUFS on %s while streaming", d.path.c_str());
     d.releaseBuffers();
+    /* Freeing is done (REQBUFS 0 above); a node already gone has nothing more to free. */
+    if (count == 0)
+        return 0u;
 
     v4l2_requestbuffers req{};
     req.type = d.type;

@@ -104,7 +104,8 @@ public:
     /**
      * REQBUFS: \a count buffers in \a memory mode. Returns the count the
      * driver granted. For Mmap the buffers are exported (EXPBUF) right away;
-     * the CPU maps them only through mapping().
+     * the CPU maps them only through mapping(). A count of 0 frees them
+     * (and succeeds on a node that is gone).
      */
     Result<uint32_t> requestBuffers(Memory memory, uint32_t count);
     Memory memory() const;
