@@ -125,6 +125,8 @@ private:
     void render(uint64_t frame);
     void perform(Action action, const std::string &cause, uint64_t timeUs);
     void startCamera();
+    /* Starts the camera_ made by startCamera() and says so; on failure it is lost. */
+    bool startStream();
     void stopCamera(std::function<void()> then);
     void onCameraLost(const scanout::Error &error);
     void onCameraHotplug(const scanout::HotplugEvent &event);
@@ -349,8 +351,7 @@ int Kiosk::run()
         return 1;
     }
     if (camera_)
-        if (auto r = camera_->start(); !r)
-            onCameraLost(r.error());
+        startStream();
     std::printf("%s: running: %s, cursor %s, input from %s\n", kProg,
                 state_.cameraOn ? ("camera path " + cameraPath_).c_str() : "camera off",
                 d.cursorMode(), input_->backend());
@@ -470,18 +471,23 @@ void Kiosk::startCamera()
     cameraPath_ = scanout::cameraPathName(camera_->path());
     state_.cameraPath = cameraPath_;
     camera_->setErrorCallback([this](const scanout::Error &error) { onCameraLost(error); });
-    if (display_->active() || display_->stats().commits) {
-        if (auto r = camera_->start(); !r) {
-            onCameraLost(r.error());
-            return;
-        }
-        std::printf("%s: camera %s streaming, path %s, at %d,%d %ux%u\n", kProg,
-                    camera_->camera().path().c_str(), cameraPath_.c_str(), camera_->destination().x,
-                    camera_->destination().y, camera_->destination().width,
-                    camera_->destination().height);
-        std::fflush(stdout);
-    }
+    if ((display_->active() || display_->stats().commits) && !startStream())
+        return;
     redraw(0);
+}
+
+bool Kiosk::startStream()
+{
+    if (auto r = camera_->start(); !r) {
+        onCameraLost(r.error());
+        return false;
+    }
+    std::printf("%s: camera %s streaming, path %s, at %d,%d %ux%u\n", kProg,
+                camera_->camera().path().c_str(), cameraPath_.c_str(), camera_->destination().x,
+                camera_->destination().y, camera_->destination().width,
+                camera_->destination().height);
+    std::fflush(stdout);
+    return true;
 }
 
 void Kiosk::stopCamera(std::function<void()> then)

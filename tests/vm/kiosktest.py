@@ -84,6 +84,21 @@ wait_log() {
         sleep 0.1
     done
 }
+# wait_exit PID [TENTHS]: PID's exit status once it exits; a kiosk still
+# running by then (20 s by default) is told to stop with SIGTERM, then
+# killed 5 s later, so one that hangs fails its checks, not the whole boot.
+wait_exit() {
+    i=0
+    while kill -0 "$1" 2>/dev/null && [ $i -lt "${2:-200}" ]; do sleep 0.1; i=$((i + 1)); done
+    if kill -0 "$1" 2>/dev/null; then
+        echo "wait_exit: pid $1 still running after $((${2:-200} / 10)) s; SIGTERM"
+        kill -TERM "$1"
+        i=0
+        while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+        kill -0 "$1" 2>/dev/null && echo "wait_exit: pid $1 ignored SIGTERM; SIGKILL" && kill -KILL "$1"
+    fi
+    wait "$1"
+}
 # kd_mode TTY: 0 text, 1 graphics (KDGETMODE).
 kd_mode() {
     python3 -c 'import fcntl, struct, sys; fd = open(sys.argv[1], "rb", buffering=0); \

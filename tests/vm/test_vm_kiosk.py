@@ -38,10 +38,7 @@ pid=$!
 if wait_log $SCANOUT_VM_JOB/{name}.log "scanout-kiosk: running:"; then
 {body}
 fi
-i=0
-while kill -0 $pid 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
-kill -TERM $pid 2>/dev/null
-wait $pid
+wait_exit $pid
 echo "{name} exit $?"
 cat $SCANOUT_VM_JOB/{name}.log
 """
@@ -108,7 +105,7 @@ wait_log $SCANOUT_VM_JOB/wait.log "waiting for one"
 sleep 1
 echo on > {STATUS}
 wait_log $SCANOUT_VM_JOB/wait.log "scanout-kiosk: running:" && vm-input key esc
-wait $pid
+wait_exit $pid
 echo "wait-display exit $?"
 echo detect > {STATUS}
 cat $SCANOUT_VM_JOB/wait.log
@@ -122,7 +119,7 @@ if wait_log $SCANOUT_VM_JOB/seat.log "scanout-kiosk: running:" 600; then
     wait_log $SCANOUT_VM_JOB/seat.log "action switch-layout (key"
     vm-input key esc
 fi
-wait $pid
+wait_exit $pid
 echo "seat exit $?"
 cat $SCANOUT_VM_JOB/seat.log
 """

@@ -54,7 +54,7 @@ mkdir -p $SCANOUT_VM_JOB/camera $SCANOUT_VM_JOB/rotate
 {BASE} --shots $SCANOUT_VM_JOB/camera > $SCANOUT_VM_JOB/camera.log 2>&1 &
 pid=$!
 if wait_log $SCANOUT_VM_JOB/camera.log "scanout-kiosk: running:" 600; then
-    wait_log $SCANOUT_VM_JOB/camera.log "streaming, path"
+    wait_log $SCANOUT_VM_JOB/camera.log "streaming, path export"
     vm-input move {pointer[0]} {pointer[1]} {W} {H}
     sleep 2
     {shot("camera", 1)}
@@ -69,7 +69,7 @@ if wait_log $SCANOUT_VM_JOB/camera.log "scanout-kiosk: running:" 600; then
     {shot("camera", 3)}
     vm-input key esc
 fi
-wait $pid
+wait_exit $pid
 echo "camera exit $?"
 cat $SCANOUT_VM_JOB/camera.log
 echo "=== rotate"
@@ -81,7 +81,7 @@ if wait_log $SCANOUT_VM_JOB/rotate.log "scanout-kiosk: running:" 600; then
     wait_log $SCANOUT_VM_JOB/rotate.log "action switch-layout (click"
     vm-input key esc
 fi
-wait $pid
+wait_exit $pid
 echo "rotate exit $?"
 cat $SCANOUT_VM_JOB/rotate.log
 """

@@ -87,6 +87,15 @@ def boot(name, script, modprobe=("virtio_gpu",), timeout=600, vkms=False, append
     if result.status is None:
         print(f"VM failed: {result.error}")
         print(vm.tail(result.serial))
+        # What the programs wrote in this boot before the guest stopped: the
+        # script's `cat` of their logs never ran.
+        job = job_dir(name)
+        since = os.path.getmtime(os.path.join(job, "guest-run.sh"))
+        for log in sorted(f for f in os.listdir(job) if f.endswith(".log")
+                          and f not in ("qemu.log", "serial.log", "output.log")
+                          and os.path.getmtime(os.path.join(job, f)) >= since):
+            with open(os.path.join(job, log), errors="replace") as f:
+                print(f"--- {log} (last 40 lines) ---\n{vm.tail(f.read())}")
     return result
 
 
