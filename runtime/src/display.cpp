@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstring>
 #include <ctime>
+#include <list>
 #include <map>
 #include <optional>
 
@@ -272,7 +273,15 @@ public:
     std::optional<EventLoop::Id> retryTimer_;
     RenderCallback render_;
     PresentCallback present_;
-    std::vector<PresentCallback> listeners_;
+    /* A list, so that a listener added or removed from a callback moves none. */
+    struct Listener {
+        uint32_t id;
+        PresentCallback callback;
+        bool removed = false;
+    };
+    std::list<Listener> listeners_;
+    uint32_t nextListener_ = 1;
+    bool notifying_ = false;
 
     uint64_t nextFrame_ = 0;
     bool running_ = false;
@@ -1255,8 +1264,12 @@ void Display::Impl::onFlip(uint64_t sequence, uint64_t timestampNs)
 
 void Display::Impl::notifyPresent(const FrameInfo &info)
 {
-    for (const PresentCallback &listener : listeners_)
-        listener(info);
+    notifying_ = true;
+    for (const Listener &listener : listeners_)
+        if (!listener.removed)
+            listener.callback(info);
+    notifying_ = false;
+    listeners_.remove_if([](const Listener &l) { return l.removed; });
     if (present_)
         present_(info);
 }
@@ -1482,9 +1495,25 @@ void Display::setPresentCallback(PresentCallback callback)
     impl_->present_ = std::move(callback);
 }
 
-void Display::addPresentListener(PresentCallback callback)
+uint32_t Display::addPresentListener(PresentCallback callback)
 {
-    impl_->listeners_.push_back(std::move(callback));
+    Impl &d = *impl_;
+    d.listeners_.push_back({d.nextListener_++, std::move(callback)});
+    return d.listeners_.back().id;
+}
+
+void Display::removePresentListener(uint32_t id)
+{
+    Impl &d = *impl_;
+    auto it = std::find_if(d.listeners_.begin(), d.listeners_.end(),
+                           [id](const Impl::Listener &l) { return l.id == id; });
+    if (it == d.listeners_.end())
+        return;
+    /* A callback running now must not be destroyed under itself: erased after the round. */
+    if (d.notifying_)
+        it->removed = true;
+    else
+        d.listeners_.erase(it);
 }
 
 void Display::setLazyFlipEvents(bool lazy)

@@ -73,6 +73,7 @@ public:
     /* Per display buffer: the camera's timestamp of the frame in it, and when it was dequeued. */
     std::map<uint32_t, uint64_t> captureNs_, dequeueNs_;
     uint32_t layer_ = 0;
+    uint32_t presentListener_ = 0;
 
     /* GL composition: the newest frame not drawn yet, the one drawn into a GL frame, the one on
      * screen. */
@@ -191,11 +192,8 @@ Result<void> CameraView::Impl::init(const CameraViewOptions &options)
         LOG_WARN("%s: frames are copied by the CPU: no zero-copy path works here",
                  camera_->path().c_str());
 
-    std::weak_ptr<bool> alive = alive_;
-    display_.addPresentListener([this, alive](const FrameInfo &info) {
-        if (alive.lock())
-            onPresent(info);
-    });
+    presentListener_ =
+        display_.addPresentListener([this](const FrameInfo &info) { onPresent(info); });
     return {};
 }
 
@@ -588,6 +586,8 @@ CameraView::~CameraView()
 {
     /* Callbacks the display still holds see the view is gone. */
     impl_->alive_.reset();
+    if (impl_->presentListener_)
+        impl_->display_.removePresentListener(impl_->presentListener_);
     /* The display outlives the view: its layer and buffers go back for the next one. */
     if (impl_->camera_)
         impl_->tearDown();

@@ -240,8 +240,13 @@ public:
     Result<void> makeCurrent();
     /** Called when a frame reached the screen, before the next one is drawn. */
     void setPresentCallback(PresentCallback callback);
-    /** One more present callback, for a component (a camera view) beside the app's own. */
-    void addPresentListener(PresentCallback callback);
+    /**
+     * One more present callback, for a component (a camera view) beside the
+     * app's own. Returns its id for removePresentListener().
+     */
+    uint32_t addPresentListener(PresentCallback callback);
+    /** Stops calling a listener; safe from inside any present callback. */
+    void removePresentListener(uint32_t id);
     /**
      * Page-flip events without a wake-up of their own, for an app whose
      * pictures come from another source on the loop (a camera on a layer):
