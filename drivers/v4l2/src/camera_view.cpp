@@ -525,8 +525,15 @@ void CameraView::Impl::onShown(uint32_t buffer, uint64_t timestampNs)
 {
     stats_.displayed++;
     auto since = [&](const std::map<uint32_t, uint64_t> &at, std::vector<int64_t> &out) {
-        if (auto it = at.find(buffer); it != at.end())
-            out.push_back(static_cast<int64_t>(timestampNs) - static_cast<int64_t>(it->second));
+        auto it = at.find(buffer);
+        if (it == at.end())
+            return;
+        int64_t ns = static_cast<int64_t>(timestampNs) - static_cast<int64_t>(it->second);
+        /* A view may run for months: past the cap the newest overwrite the oldest. */
+        if (out.size() < kLatencySamples)
+            out.push_back(ns);
+        else
+            out[(stats_.displayed - 1) % kLatencySamples] = ns;
     };
     since(captureNs_, stats_.latencyNs);
     since(dequeueNs_, stats_.dequeueLatencyNs);

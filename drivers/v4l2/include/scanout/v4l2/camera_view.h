@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -61,6 +62,9 @@ struct CameraViewOptions {
     uint64_t frames = 0;
 };
 
+/** How many latency samples CameraStats keeps: about 36 minutes at 30 fps. */
+inline constexpr size_t kLatencySamples = size_t{1} << 16;
+
 struct CameraStats {
     uint64_t captured = 0;  /* frames dequeued */
     uint64_t displayed = 0; /* frames that reached the screen */
@@ -72,11 +76,13 @@ struct CameraStats {
     uint64_t requeuedWhileShown = 0;
     /**
      * The camera's buffer timestamp to flip completion, one entry per
-     * displayed frame. Signed: a driver that stamps the end of exposure
-     * ahead of delivering the frame (vivid does) can make it negative.
+     * displayed frame: of the newest kLatencySamples frames, in no order
+     * once that many were shown. Signed: a driver that stamps the end of
+     * exposure ahead of delivering the frame (vivid does) can make it
+     * negative.
      */
     std::vector<int64_t> latencyNs;
-    /** Dequeue (the frame reaching scanout) to flip completion: scanout's own share. */
+    /** Dequeue (the frame reaching scanout) to flip completion: scanout's own share; as above. */
     std::vector<int64_t> dequeueLatencyNs;
 };
 
