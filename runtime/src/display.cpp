@@ -215,6 +215,7 @@ public:
     uint32_t crtcId_ = 0;
     uint32_t primaryPlaneId_ = 0;
     FormatChoice format_;
+    /* Off in each modeset unless in its state: planes found on the CRTC, layers cleared paused. */
     std::vector<uint32_t> planesToDisable_;
     /* Logical (the app's) to physical (the mode's) coordinates. */
     OutputTransform transform_;
@@ -1713,7 +1714,14 @@ Result<void> Display::clearLayer(uint32_t layerId, std::function<void()> done)
         return {};
     }
     if (d.paused_ && !layer.pending) {
-        /* Nothing is committed while paused: the plane goes off with the next modeset. */
+        /*
+         * Nothing is committed while paused: the plane goes off with the next
+         * modeset, even if the layer is removed by then (its framebuffer
+         * closed with CLOSEFB would stay lit).
+         */
+        if (std::find(d.planesToDisable_.begin(), d.planesToDisable_.end(), layer.planeId) ==
+            d.planesToDisable_.end())
+            d.planesToDisable_.push_back(layer.planeId);
         uint32_t old = std::exchange(layer.current, 0);
         if (layer.events.released)
             layer.events.released(old, false);
