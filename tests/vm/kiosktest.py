@@ -72,13 +72,14 @@ def to_physical(point, rotation, lw, lh):
 # Guest helpers: start the kiosk in the background with its log in the job
 # dir, and wait for a line in that log.
 GUEST = r"""
-# wait_log FILE PATTERN [TENTHS]: until grep finds PATTERN in FILE.
+# wait_log FILE PATTERN [TENTHS [COUNT]]: until grep finds PATTERN in COUNT
+# lines of FILE (1 by default).
 wait_log() {
     i=0
-    while ! grep -q -- "$2" "$1" 2>/dev/null; do
+    while n=$(grep -c -- "$2" "$1" 2>/dev/null); [ "${n:-0}" -lt "${4:-1}" ]; do
         i=$((i + 1))
         if [ $i -gt "${3:-300}" ]; then
-            echo "wait_log: '$2' not in $1 after $((${3:-300} / 10)) s"
+            echo "wait_log: '$2' not in ${4:-1} lines of $1 after $((${3:-300} / 10)) s"
             return 1
         fi
         sleep 0.1

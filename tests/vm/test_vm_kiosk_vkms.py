@@ -6,6 +6,8 @@ action (S, through vkms's writeback connector) is the oracle.
 - camera: vivid's frames 1:1 on an overlay plane (export path) beside the UI;
 - camera hotplug: vivid unbound shows the placeholder, bound again brings
   the live image back;
+- camera restarts (key C off and on, the rebind): each takes the plane the
+  last one left, with as many fds open and framebuffers on the device;
 - cursor: the pointer is on vkms's cursor plane, where the tablet put it;
 - rotation: with --rotate 90 (vkms 6.1 planes cannot turn: GL does it) a
   click where the button is seen triggers it.
@@ -48,6 +50,9 @@ def main():
 
     script = kt.GUEST + f"""
 {camtest.VIVID} || exit 10
+# Every framebuffer on the device, of any client (debugfs, as the kernel tracks them).
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+FBS=/sys/kernel/debug/dri/0/framebuffer
 echo "=== camera"
 rm -rf $SCANOUT_VM_JOB/camera $SCANOUT_VM_JOB/rotate
 mkdir -p $SCANOUT_VM_JOB/camera $SCANOUT_VM_JOB/rotate
@@ -58,13 +63,20 @@ if wait_log $SCANOUT_VM_JOB/camera.log "scanout-kiosk: running:" 600; then
     vm-input move {pointer[0]} {pointer[1]} {W} {H}
     sleep 2
     {shot("camera", 1)}
+    echo "streaming 1: $(ls /proc/$pid/fd | wc -l) fds, $(grep -c '^framebuffer' $FBS) framebuffers"
+    vm-input key c
+    wait_log $SCANOUT_VM_JOB/camera.log "action toggle-camera" 300 1
+    vm-input key c
+    wait_log $SCANOUT_VM_JOB/camera.log "streaming, path export" 300 2
+    echo "streaming 2: $(ls /proc/$pid/fd | wc -l) fds, $(grep -c '^framebuffer' $FBS) framebuffers"
     {UNBIND}
     wait_log $SCANOUT_VM_JOB/camera.log "showing the placeholder"
     sleep 1
     {shot("camera", 2)}
     {BIND}
     wait_log $SCANOUT_VM_JOB/camera.log "restarting the stream"
-    wait_log $SCANOUT_VM_JOB/camera.log "streaming, path export" 300
+    wait_log $SCANOUT_VM_JOB/camera.log "streaming, path export" 300 3
+    echo "streaming 3: $(ls /proc/$pid/fd | wc -l) fds, $(grep -c '^framebuffer' $FBS) framebuffers"
     sleep 2
     {shot("camera", 3)}
     vm-input key esc
@@ -121,11 +133,18 @@ cat $SCANOUT_VM_JOB/rotate.log
         kt.check_colour(checks, lost, (cam[0] + 8, cam[1] + CAM_H - 8), kt.PLACEHOLDER,
                         "camera hotplug: the placeholder replaces the camera")
     checks.check("restarting the stream" in camera, "camera hotplug: the rebind is noticed")
-    # The lost camera's view gave its plane back: the new one takes the same.
+    # Each closed view gave its plane and buffers back: every restart (key C
+    # off and on, then the rebind) takes the same plane with as many fds open.
     planes = re.findall(r"layer \d+: \S+ on overlay plane (\d+)", camera)
-    checks.check(len(planes) == 2 and planes[0] == planes[1],
-                 f"camera hotplug: the restarted camera is on the plane the lost one left "
-                 f"(overlay planes {planes})")
+    checks.check(len(planes) == 3 and len(set(planes)) == 1,
+                 f"camera restarts: each on the plane the last one left (overlay planes {planes})")
+    counts = re.findall(r"streaming \d: (\d+) fds, (\d+) framebuffers", camera)
+    checks.check(len(counts) == 3 and len({c[0] for c in counts}) == 1,
+                 f"camera restarts: no fd left behind by a closed camera "
+                 f"(open fds {[c[0] for c in counts]})")
+    checks.check(len(counts) == 3 and len({c[1] for c in counts}) == 1,
+                 f"camera restarts: no framebuffer left behind by a closed camera "
+                 f"(framebuffers on the device {[c[1] for c in counts]})")
     back = png("camera", 3)
     if back:
         for i, colour in enumerate(camtest.BARS):
