@@ -423,10 +423,7 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
     }
     primaryZpos_.reset();
     if (options.zpos) {
-        if (!atomic())
-            return makeError(ENOTSUP, "%s: primary plane %u: zpos %u needs atomic KMS",
-                             device_->path().c_str(), primaryPlaneId_, *options.zpos);
-        Result<std::optional<uint64_t>> zpos = planeZpos(*primary, *options.zpos);
+        Result<std::optional<uint64_t>> zpos = planeZpos(*primary, *options.zpos, atomic());
         if (!zpos)
             return makeError(zpos.error().errnum(), "%s: %s", device_->path().c_str(),
                              zpos.error().message().c_str());
@@ -936,9 +933,8 @@ Result<void> Display::Impl::setCursor(const uint32_t *argb, uint32_t width, uint
     /* Turn and mirror the image as the output is, so the user sees it upright. */
     DumbBuffer &b = *cursor_.buffer;
     std::fill(b.data(), b.data() + b.size(), 0);
-    bool swaps = transform_.rotation() == Rotation::R90 || transform_.rotation() == Rotation::R270;
-    OutputTransform turn(swaps ? height : width, swaps ? width : height, transform_.rotation(),
-                         transform_.reflection());
+    OutputTransform turn =
+        OutputTransform::forLogical(width, height, transform_.rotation(), transform_.reflection());
     for (uint32_t y = 0; y < height; y++) {
         for (uint32_t x = 0; x < width; x++) {
             PointF p = turn.toPhysical(PointF{x + 0.5, y + 0.5});
@@ -1676,10 +1672,7 @@ Result<uint32_t> Display::createLayer(const LayerOptions &options, LayerEvents e
 
     std::optional<uint64_t> zpos;
     if (options.zpos) {
-        if (!atomic)
-            return makeError(ENOTSUP, "plane %u: zpos %u needs atomic KMS", plane->id,
-                             *options.zpos);
-        Result<std::optional<uint64_t>> z = planeZpos(*plane, *options.zpos);
+        Result<std::optional<uint64_t>> z = planeZpos(*plane, *options.zpos, atomic);
         if (!z)
             return z.error();
         zpos = *z;

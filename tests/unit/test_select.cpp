@@ -449,7 +449,7 @@ static void test_plane_zpos()
 {
     PlaneInfo p;
     p.id = 40;
-    Result<std::optional<uint64_t>> z = planeZpos(p, 1);
+    Result<std::optional<uint64_t>> z = planeZpos(p, 1, true);
     TEST_ASSERT_FALSE(z.ok());
     TEST_ASSERT_EQUAL_INT(ENOTSUP, z.error().errnum());
     TEST_ASSERT_EQUAL_STRING("plane 40 has no zpos property (asked for zpos 1)",
@@ -458,9 +458,9 @@ static void test_plane_zpos()
     p.zpos = 2;
     p.zposMin = 0;
     p.zposMax = 7;
-    z = planeZpos(p, 0);
+    z = planeZpos(p, 0, true);
     TEST_ASSERT_TRUE(z.ok() && *z && **z == 0);
-    z = planeZpos(p, 8);
+    z = planeZpos(p, 8, true);
     TEST_ASSERT_FALSE(z.ok());
     TEST_ASSERT_EQUAL_INT(ERANGE, z.error().errnum());
     TEST_ASSERT_EQUAL_STRING("plane 40: zpos 8 is outside its range 0..7",
@@ -468,12 +468,19 @@ static void test_plane_zpos()
 
     /* Immutable: the same value is fine and not set again; another is refused. */
     p.zposImmutable = true;
-    z = planeZpos(p, 2);
+    z = planeZpos(p, 2, true);
     TEST_ASSERT_TRUE(z.ok() && !*z);
-    z = planeZpos(p, 3);
+    z = planeZpos(p, 3, true);
     TEST_ASSERT_FALSE(z.ok());
     TEST_ASSERT_EQUAL_STRING("plane 40: its zpos is fixed at 2 (asked for 3)",
                              z.error().message().c_str());
+
+    /* Legacy KMS sets no plane property, whatever the plane offers. */
+    p.zposImmutable = false;
+    z = planeZpos(p, 2, false);
+    TEST_ASSERT_FALSE(z.ok());
+    TEST_ASSERT_EQUAL_INT(ENOTSUP, z.error().errnum());
+    TEST_ASSERT_EQUAL_STRING("plane 40: zpos 2 needs atomic KMS", z.error().message().c_str());
 }
 
 static void test_plane_accepts_modifiers()

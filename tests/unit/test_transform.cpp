@@ -112,6 +112,20 @@ static void test_reflection_mirrors_before_the_turn()
     checkPoint(xy, {100, 30}, turned.toPhysical(PointF{100, 30}));
 }
 
+static void test_for_logical_takes_the_picture_size()
+{
+    /* A 64x32 image turned 90 needs a 32x64 physical area; upright it keeps its size. */
+    OutputTransform t = OutputTransform::forLogical(64, 32, Rotation::R90, Reflection::X);
+    TEST_ASSERT_EQUAL_UINT(32, t.physicalWidth());
+    TEST_ASSERT_EQUAL_UINT(64, t.physicalHeight());
+    TEST_ASSERT_EQUAL_UINT(64, t.logicalWidth());
+    TEST_ASSERT_EQUAL_UINT(32, t.logicalHeight());
+    TEST_ASSERT_TRUE(t.reflection() == Reflection::X);
+    OutputTransform u = OutputTransform::forLogical(64, 32, Rotation::R180, Reflection::None);
+    TEST_ASSERT_EQUAL_UINT(64, u.physicalWidth());
+    TEST_ASSERT_EQUAL_UINT(32, u.physicalHeight());
+}
+
 static void test_reflection_names_and_description()
 {
     Reflection r = Reflection::None;
@@ -164,6 +178,7 @@ int main()
     RUN_TEST(test_rect_maps_to_the_covered_rectangle);
     RUN_TEST(test_rotation_from_degrees);
     RUN_TEST(test_reflection_mirrors_before_the_turn);
+    RUN_TEST(test_for_logical_takes_the_picture_size);
     RUN_TEST(test_reflection_names_and_description);
     RUN_TEST(test_calibration_matrix);
     return UNITY_END();

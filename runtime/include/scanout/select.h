@@ -113,10 +113,11 @@ uint64_t planeRotationValue(const PlaneInfo &plane, Rotation rotation, Reflectio
  * The "zpos" to set on \a plane to put it at \a wanted (higher is on top):
  * the value, or none when the plane's zpos is immutable and already that
  * (an immutable property cannot be set, even to its own value). The error
- * names the plane when it has no zpos, when \a wanted is outside its range,
- * or when it is immutable at another value.
+ * names the plane when the device is driven through legacy KMS (\a atomic
+ * false: no plane property can be set), when it has no zpos, when \a wanted
+ * is outside its range, or when it is immutable at another value.
  */
-Result<std::optional<uint64_t>> planeZpos(const PlaneInfo &plane, uint64_t wanted);
+Result<std::optional<uint64_t>> planeZpos(const PlaneInfo &plane, uint64_t wanted, bool atomic);
 
 /** "x,y,w,h" in output pixels; w and h must be non-zero. */
 Result<Rect> parseRect(std::string_view text);

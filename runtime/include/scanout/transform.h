@@ -51,6 +51,9 @@ public:
           reflection_(reflection)
     {
     }
+    /** The transform that shows a \a logicalWidth x \a logicalHeight picture (an image, say). */
+    static OutputTransform forLogical(uint32_t logicalWidth, uint32_t logicalHeight,
+                                      Rotation rotation, Reflection reflection);
 
     Rotation rotation() const { return rotation_; }
     Reflection reflection() const { return reflection_; }

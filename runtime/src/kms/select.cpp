@@ -253,9 +253,11 @@ uint64_t planeRotationValue(const PlaneInfo &plane, Rotation rotation, Reflectio
     return 0;
 }
 
-Result<std::optional<uint64_t>> planeZpos(const PlaneInfo &plane, uint64_t wanted)
+Result<std::optional<uint64_t>> planeZpos(const PlaneInfo &plane, uint64_t wanted, bool atomic)
 {
     auto number = [](uint64_t v) { return static_cast<unsigned long long>(v); };
+    if (!atomic)
+        return makeError(ENOTSUP, "plane %u: zpos %llu needs atomic KMS", plane.id, number(wanted));
     if (!plane.zpos)
         return makeError(ENOTSUP, "plane %u has no zpos property (asked for zpos %llu)", plane.id,
                          number(wanted));

@@ -53,6 +53,14 @@ bool swapsAxes(Rotation r)
 
 } /* namespace */
 
+OutputTransform OutputTransform::forLogical(uint32_t logicalWidth, uint32_t logicalHeight,
+                                            Rotation rotation, Reflection reflection)
+{
+    bool swaps = swapsAxes(rotation);
+    return OutputTransform(swaps ? logicalHeight : logicalWidth,
+                           swaps ? logicalWidth : logicalHeight, rotation, reflection);
+}
+
 uint32_t OutputTransform::logicalWidth() const
 {
     return swapsAxes(rotation_) ? height_ : width_;
