@@ -262,15 +262,15 @@ public:
     UniqueFd allocFd_;
     bool flipPending_ = false;
     bool needsRender_ = true;
-    bool commitPosted_ = false;
     /* The queued GL frame was drawn for a TEST_ONLY probe, not shown yet. */
     bool probeFrame_ = false;
 
     EventLoop::Id drmSource_ = 0;
+    /* commitChanges() as a deferred source: scheduled by every change, run once per round. */
+    EventLoop::Id commitSource_ = 0;
     /* setLazyFlipEvents(), and whether the DRM fd is lazy in the loop now. */
     bool lazyFlips_ = false, drmLazy_ = false;
     std::vector<EventLoop::Id> signalSources_;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     std::optional<EventLoop::Id> retryTimer_;
     RenderCallback render_;
     PresentCallback present_;
@@ -453,6 +453,10 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
         return drm.error();
     drmSource_ = *drm;
 
+    Result<EventLoop::Id> commit = loop_.addDeferred([this] { commitChanges(); });
+    if (!commit)
+        return commit.error();
+    commitSource_ = *commit;
     if (options.hotplug) {
         struct stat st {
         };
@@ -1051,16 +1055,8 @@ Result<Display::Impl::Slot> Display::Impl::renderFrame(uint64_t frame)
 void Display::Impl::scheduleCommit()
 {
     /* Coalesces the calls made from one round of callbacks into one commit. */
-    if (commitPosted_ || !running_)
-        return;
-    commitPosted_ = true;
-    std::weak_ptr<bool> alive = alive_;
-    loop_.post([this, alive] {
-        if (!alive.lock())
-            return;
-        commitPosted_ = false;
-        commitChanges();
-    });
+    if (running_)
+        loop_.schedule(commitSource_);
 }
 
 void Display::Impl::commitChanges()
@@ -1371,7 +1367,8 @@ Display::Impl::~Impl()
     render_ = nullptr;
     present_ = nullptr;
     listeners_.clear();
-    alive_.reset();
+    if (commitSource_)
+        loop_.remove(commitSource_); /* and with it a commit still scheduled */
     if (retryTimer_)
         loop_.remove(*retryTimer_);
     if (masterTimer_)

@@ -167,6 +167,67 @@ static void test_loop_exit_from_posted_work_keeps_the_rest_queued()
     TEST_ASSERT_EQUAL_STRING("abc", order.c_str());
 }
 
+static void test_loop_deferred_runs_once_per_schedule_and_can_be_cancelled()
+{
+    auto loop = EventLoop::create();
+    TEST_ASSERT_TRUE(loop.ok());
+    EventLoop &l = **loop;
+    auto [rd, wr] = makePipe();
+    TEST_ASSERT_TRUE(rd.isValid());
+
+    /* Scheduled three times from one callback: runs once, before the loop sleeps. */
+    int runs = 0, cancelledRuns = 0, rounds = 0;
+    Result<EventLoop::Id> commit = l.addDeferred([&] { runs++; });
+    Result<EventLoop::Id> cancelled = l.addDeferred([&] { cancelledRuns++; });
+    TEST_ASSERT_TRUE(commit.ok() && cancelled.ok());
+    TEST_ASSERT_TRUE(*commit != *cancelled);
+    /* One that removes itself while it runs. */
+    EventLoop::Id selfId = 0;
+    int selfRuns = 0;
+    Result<EventLoop::Id> remover = l.addDeferred([&] {
+        selfRuns++;
+        l.remove(selfId);
+    });
+    TEST_ASSERT_TRUE(remover.ok());
+    selfId = *remover;
+
+    auto f = [&](uint32_t) {
+        char c;
+        while (read(rd.get(), &c, 1) == 1) {
+        }
+        if (++rounds == 1) {
+            l.schedule(*commit);
+            l.schedule(*commit);
+            l.schedule(*cancelled);
+            l.schedule(*commit);
+            l.remove(*cancelled); /* scheduled, then removed: never runs */
+            l.schedule(selfId);
+            TEST_ASSERT_EQUAL_INT(1, write(wr.get(), "x", 1));
+        } else {
+            /* The second round: the first one's deferred work ran in between. */
+            TEST_ASSERT_EQUAL_INT(1, runs);
+            l.schedule(selfId); /* removed: ignored */
+            l.exit(0);
+        }
+    };
+    TEST_ASSERT_TRUE(l.addFd(rd.get(), EPOLLIN, f).ok());
+    TEST_ASSERT_TRUE(l.addTimer(5000000000ull, 0, [&] { l.exit(99); }).ok());
+    TEST_ASSERT_EQUAL_INT(1, write(wr.get(), "x", 1));
+    TEST_ASSERT_EQUAL_INT(0, l.run());
+    TEST_ASSERT_EQUAL_INT(2, rounds);
+    TEST_ASSERT_EQUAL_INT(1, runs);
+    TEST_ASSERT_EQUAL_INT(0, cancelledRuns);
+    TEST_ASSERT_EQUAL_INT(1, selfRuns);
+
+    /* Scheduled before run(): runs when run() starts, in the order asked for. */
+    Result<EventLoop::Id> exiter = l.addDeferred([&] { l.exit(runs == 2 ? 3 : 4); });
+    TEST_ASSERT_TRUE(exiter.ok());
+    l.schedule(*commit);
+    l.schedule(*exiter);
+    TEST_ASSERT_EQUAL_INT(3, l.run());
+    TEST_ASSERT_EQUAL_INT(2, runs);
+}
+
 static void test_loop_timers()
 {
     auto loop = EventLoop::create();
@@ -361,6 +422,7 @@ int main()
     RUN_TEST(test_loop_post_and_exit_code);
     RUN_TEST(test_loop_runs_work_posted_by_an_fd_callback_before_sleeping);
     RUN_TEST(test_loop_exit_from_posted_work_keeps_the_rest_queued);
+    RUN_TEST(test_loop_deferred_runs_once_per_schedule_and_can_be_cancelled);
     RUN_TEST(test_loop_timers);
     RUN_TEST(test_loop_fd_source_and_remove);
     RUN_TEST(test_loop_lazy_fd_waits_for_another_wakeup);

@@ -59,7 +59,16 @@ public:
      * sleep only: a lazy callback that still waits asks again.
      */
     void wakeWithin(int ms);
-    /** Removes a source added by addFd(), addTimer() or addSignal(). */
+    /**
+     * A callback that runs, once schedule() asked for it, where a posted
+     * one would: for work a frame asks for every time (a commit). It is
+     * stored once, so scheduling it allocates nothing, and removing the
+     * source cancels a pending run. The callback may remove its own source.
+     */
+    Result<Id> addDeferred(Callback callback);
+    /** Asks for one run of the deferred source \a id; asking again before it runs adds nothing. */
+    void schedule(Id id);
+    /** Removes a source added by addFd(), addTimer(), addSignal() or addDeferred(). */
     void remove(Id id);
 
     /**
@@ -83,13 +92,20 @@ private:
 
     Result<Id> addSource(std::unique_ptr<Source> source, uint32_t events);
     void dispatchPosted();
+    void dispatchScheduled();
     void dispatchLazy();
     void updateSignalMask();
 
     UniqueFd epoll_;
     std::map<Id, std::unique_ptr<Source>> sources_;
     std::vector<Callback> posted_;
+    std::vector<Callback> postedRound_; /* dispatchPosted()'s batch, kept for its storage */
     std::vector<Id> lazy_;
+    std::vector<Id> scheduled_;      /* deferred sources asked for, in order */
+    std::vector<Id> scheduledRound_; /* dispatchScheduled()'s batch, kept for its storage */
+    /* A deferred source removed from inside its own callback: freed once that returns. */
+    std::vector<std::unique_ptr<Source>> removedWhileRunning_;
+    Id runningDeferred_ = 0;    /* the deferred source whose callback runs now */
     std::vector<Id> lazyRound_; /* dispatchLazy()'s copy of lazy_ */
     int wakeWithinMs_ = -1;
     Id nextId_ = 1;

@@ -17,8 +17,9 @@
 namespace scanout {
 
 struct EventLoop::Source {
-    enum class Kind { Fd, Timer, Signal } kind;
-    int fd = -1; /* the watched fd, owned only for timers and signals */
+    enum class Kind { Fd, Timer, Signal, Deferred } kind;
+    int fd = -1; /* the watched fd, owned only for timers and signals; none when deferred */
+    bool scheduled = false; /* a deferred source waiting to run */
     UniqueFd owned;
     int signal = 0;
     uint32_t events = 0; /* what an fd source watches while it is not lazy */
@@ -187,11 +188,58 @@ Result<EventLoop::Id> EventLoop::addSignal(int signal, Callback callback)
     return id;
 }
 
+Result<EventLoop::Id> EventLoop::addDeferred(Callback callback)
+{
+    auto source = std::make_unique<Source>();
+    source->kind = Source::Kind::Deferred;
+    source->onEvent = std::move(callback);
+    Id id = nextId_++;
+    sources_.emplace(id, std::move(source));
+    return id;
+}
+
+void EventLoop::schedule(Id id)
+{
+    auto it = sources_.find(id);
+    if (it == sources_.end() || it->second->kind != Source::Kind::Deferred || it->second->scheduled)
+        return;
+    it->second->scheduled = true;
+    scheduled_.push_back(id);
+}
+
+void EventLoop::dispatchScheduled()
+{
+    /* What the callbacks schedule runs in the next round, like a post from a posted callback. */
+    std::vector<Id> batch = std::exchange(scheduledRound_, {});
+    batch.swap(scheduled_);
+    for (Id id : batch) {
+        auto it = sources_.find(id);
+        if (it == sources_.end())
+            continue;
+        it->second->scheduled = false;
+        /* Called in place, not copied; remove() keeps the source alive until it returns. */
+        Id outer = std::exchange(runningDeferred_, id);
+        it->second->onEvent();
+        runningDeferred_ = outer;
+        removedWhileRunning_.clear();
+    }
+    batch.clear();
+    scheduledRound_ = std::move(batch);
+}
+
 void EventLoop::remove(Id id)
 {
     auto it = sources_.find(id);
     if (it == sources_.end())
         return;
+    if (it->second->kind == Source::Kind::Deferred) {
+        if (it->second->scheduled)
+            scheduled_.erase(std::find(scheduled_.begin(), scheduled_.end(), id));
+        if (id == runningDeferred_)
+            removedWhileRunning_.push_back(std::move(it->second));
+        sources_.erase(it);
+        return;
+    }
     epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, it->second->fd, nullptr);
     if (auto listed = std::find(lazy_.begin(), lazy_.end(), id); listed != lazy_.end())
         lazy_.erase(listed);
@@ -228,11 +276,16 @@ void EventLoop::post(Callback callback)
 
 void EventLoop::dispatchPosted()
 {
-    /* Callbacks may post more; those run in the next round. */
-    std::vector<Callback> batch;
+    /*
+     * Callbacks may post more; those run in the next round. The two vectors
+     * trade places and keep their storage: no allocation per round.
+     */
+    std::vector<Callback> batch = std::exchange(postedRound_, {});
     batch.swap(posted_);
     for (auto &cb : batch)
         cb();
+    batch.clear();
+    postedRound_ = std::move(batch);
 }
 
 int EventLoop::run()
@@ -251,8 +304,14 @@ int EventLoop::run()
             if (quit_)
                 break;
         }
+        if (!scheduled_.empty()) {
+            dispatchScheduled();
+            if (quit_)
+                break;
+        }
         /* Still posted work: look at the fds without sleeping, then run it. */
-        int timeout = posted_.empty() ? std::exchange(wakeWithinMs_, -1) : 0;
+        bool pending = !posted_.empty() || !scheduled_.empty();
+        int timeout = pending ? 0 : std::exchange(wakeWithinMs_, -1);
         int n = epoll_wait(epoll_.get(), events, 16, timeout);
         if (n < 0) {
             if (errno == EINTR)
@@ -299,6 +358,8 @@ int EventLoop::run()
                 }
                 break;
             }
+            case Source::Kind::Deferred: /* never in the epoll set */
+                break;
             }
         }
         /* Whatever woke the loop, lazy fds are looked at before it sleeps again. */
