@@ -726,15 +726,8 @@ int main(int argc, char **argv)
                                           &config.display))
         return rc;
     scanout::apps::applyBoardCamera(board, config.camera);
-    if (!board.input.seat.empty())
-        config.input.seat = board.input.seat;
-    config.input.devices = board.input.devices;
-    if (board.input.touchCalibration)
-        config.input.touchCalibration = scanout::CalibrationMatrix{*board.input.touchCalibration};
-    if (!board.input.keymapLayout.empty())
-        config.input.keymapLayout = board.input.keymapLayout;
-    config.input.keymapVariant = board.input.keymapVariant;
-    config.input.keymapOptions = board.input.keymapOptions;
+    scanout::input::applyBoardInput(board.input, config.input);
+    bool devicesGiven = false;
 
     for (int opt; (opt = getopt_long(argc, argv, shortOptions, longOptions, nullptr)) != -1;) {
         uint64_t value = 0;
@@ -789,9 +782,15 @@ int main(int argc, char **argv)
             config.cameraOn = false;
             break;
         case kSeat:
+            /* A seat asked for on the command line replaces the board's event devices. */
             config.input.seat = optarg;
+            config.input.devices.clear();
             break;
         case kInput:
+            /* The command line's devices replace the board config's. */
+            if (!devicesGiven)
+                config.input.devices.clear();
+            devicesGiven = true;
             config.input.devices.push_back(optarg);
             break;
         case kSession:
