@@ -53,7 +53,9 @@ void usage(FILE *out)
         "  -n, --frames N          stop after N captured frames (default: until SIGINT)\n"
         "  -r, --rect X,Y,W,H      where the camera goes on the output (default: all of it)\n"
         "  -F, --fit               keep the camera's aspect ratio inside that rectangle\n"
-        "  -p, --plane ID          KMS plane for the export and import paths\n"
+        "  -p, --plane P           KMS plane for the export and import paths: primary,\n"
+        "                          overlay, or a plane id (default: the first free\n"
+        "                          overlay taking the format, else the primary)\n"
         "  -b, --buffers N         camera buffers (default: 6)\n"
         "  -d, --device DEV        DRM device path or driver name\n"
         "  -c, --connector NAME    connector (default: the first connected)\n"
@@ -81,7 +83,8 @@ void usage(FILE *out)
         "\n"
         "Summary at exit: frames captured, displayed, skipped and dropped, the path,\n"
         "bytes copied, capture-to-flip latency (median, p99), CPU per displayed frame,\n"
-        "and what drew the primary plane (gl, or background: GL never loaded).\n"
+        "and what the primary plane shows (gl; background: GL never loaded; camera:\n"
+        "the frames are on the primary plane itself).\n"
         "Environment: SCANOUT_LOG=error|warn|info|debug.\n",
         scanout::apps::kBoardUsage);
 }
@@ -258,7 +261,10 @@ int run(const Config &config)
         scanout::apps::percentileMs(s.dequeueLatencyNs, 0.99),
         s.displayed ? cpu * 1000.0 / s.displayed : 0.0,
         static_cast<unsigned long long>(s.requeuedWhileShown),
-        d.renderer().empty() ? "background" : "gl", disconnected ? ", camera lost" : "");
+        v.onPrimaryPlane()     ? "camera"
+        : d.renderer().empty() ? "background"
+                               : "gl",
+        disconnected ? ", camera lost" : "");
     if (d.failure())
         status = 1;
     return status;
@@ -371,11 +377,21 @@ int main(int argc, char **argv)
             config.camera.fit = true;
             break;
         case 'p':
-            if (!scanout::apps::parseCount(optarg, value) || value == 0 || value > UINT32_MAX) {
-                std::fprintf(stderr, "scanout-cam: --plane '%s': need a plane id\n", optarg);
+            /* The last one given counts, over the board's camera-plane too. */
+            config.camera.planeId = 0;
+            config.camera.planeType.reset();
+            if (!std::strcmp(optarg, "primary")) {
+                config.camera.planeType = scanout::PlaneType::Primary;
+            } else if (!std::strcmp(optarg, "overlay")) {
+                config.camera.planeType = scanout::PlaneType::Overlay;
+            } else if (scanout::apps::parseCount(optarg, value) && value && value <= UINT32_MAX) {
+                config.camera.planeId = static_cast<uint32_t>(value);
+            } else {
+                std::fprintf(stderr,
+                             "scanout-cam: --plane '%s': need primary, overlay or a plane id\n",
+                             optarg);
                 return 2;
             }
-            config.camera.planeId = static_cast<uint32_t>(value);
             break;
         case 'b':
             if (!scanout::apps::parseCount(optarg, value) || value < 2 || value > 32) {

@@ -8,8 +8,9 @@ namespace scanout::apps {
 
 /**
  * The board config's camera keys over \a camera: [camera] device, format,
- * size and path, and [display] camera-plane (an id) and camera-zpos. Only
- * what the board sets; the app's options override them afterwards.
+ * size and path, and [display] camera-plane (primary, overlay or an id) and
+ * camera-zpos. Only what the board sets; the app's options override them
+ * afterwards.
  */
 inline void applyBoardCamera(const BoardConfig &board, v4l2::CameraViewOptions &camera)
 {
@@ -22,8 +23,19 @@ inline void applyBoardCamera(const BoardConfig &board, v4l2::CameraViewOptions &
         camera.height = board.camera.height;
     }
     camera.path = board.camera.path;
-    if (board.display.cameraPlane.kind == PlaneChoice::Kind::Id)
+    switch (board.display.cameraPlane.kind) {
+    case PlaneChoice::Kind::Auto:
+        break;
+    case PlaneChoice::Kind::Primary:
+        camera.planeType = PlaneType::Primary;
+        break;
+    case PlaneChoice::Kind::Overlay:
+        camera.planeType = PlaneType::Overlay;
+        break;
+    case PlaneChoice::Kind::Id:
         camera.planeId = board.display.cameraPlane.id;
+        break;
+    }
     if (board.display.cameraZpos)
         camera.zpos = *board.display.cameraZpos;
 }

@@ -1643,8 +1643,8 @@ Result<uint32_t> Display::createLayer(const LayerOptions &options, LayerEvents e
                              fourccName(options.format).c_str(),
                              modifierName(options.modifier).c_str());
     } else {
-        Result<const PlaneInfo *> found =
-            selectLayerPlane(d.snapshot_, d.crtcId_, options.format, options.modifier, taken);
+        Result<const PlaneInfo *> found = selectLayerPlane(
+            d.snapshot_, d.crtcId_, options.format, options.modifier, taken, options.planeType);
         if (!found)
             return found.error();
         plane = *found;
@@ -1742,7 +1742,7 @@ Result<void> Display::removeLayer(uint32_t layerId)
     return {};
 }
 
-bool Display::canShow(uint32_t format, uint64_t modifier) const
+bool Display::canShow(uint32_t format, uint64_t modifier, std::optional<PlaneType> only) const
 {
     std::vector<uint32_t> taken;
     for (const auto &[id, layer] : impl_->layers_)

@@ -410,6 +410,22 @@ static void test_layer_plane_prefers_free_overlay()
     p = selectLayerPlane(s, 41, kFormatArgb8888, kModifierLinear, taken);
     TEST_ASSERT_TRUE(p.ok());
     TEST_ASSERT_EQUAL_UINT(61, (*p)->id);
+
+    /* A board's camera-plane: the primary even with an overlay free; an overlay or nothing. */
+    p = selectLayerPlane(s, 41, kFormatXrgb8888, kModifierLinear, {}, PlaneType::Primary);
+    TEST_ASSERT_TRUE(p.ok());
+    TEST_ASSERT_EQUAL_UINT(61, (*p)->id);
+    p = selectLayerPlane(s, 41, kFormatXrgb8888, kModifierLinear, {}, PlaneType::Overlay);
+    TEST_ASSERT_TRUE(p.ok());
+    TEST_ASSERT_EQUAL_UINT(63, (*p)->id);
+    p = selectLayerPlane(s, 41, kFormatXrgb8888, kModifierLinear, taken, PlaneType::Overlay);
+    TEST_ASSERT_FALSE(p.ok());
+    TEST_ASSERT_EQUAL_INT(ENOENT, p.error().errnum());
+    TEST_ASSERT_EQUAL_STRING("no free overlay plane for CRTC 41 accepts XR24 (modifier LINEAR)",
+                             p.error().message().c_str());
+    p = selectLayerPlane(s, 41, nv12, kModifierLinear, {}, PlaneType::Primary);
+    TEST_ASSERT_FALSE(p.ok());
+    TEST_ASSERT_TRUE(p.error().message().find("no free primary plane") != std::string::npos);
 }
 
 static void test_plane_rotation_value_finds_a_spelling()

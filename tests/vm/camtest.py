@@ -33,7 +33,7 @@ SUMMARY = re.compile(
     r"(?P<copied>\d+) bytes copied, latency median (?P<lat50>-?[\d.]+) ms "
     r"p99 (?P<lat99>-?[\d.]+) ms \(dequeue to flip (?P<deq50>-?[\d.]+) / "
     r"(?P<deq99>-?[\d.]+) ms\), (?P<cpu>[\d.]+) ms CPU/displayed frame, "
-    r"(?P<requeued>\d+) requeued while shown, primary (?P<primary>gl|background)"
+    r"(?P<requeued>\d+) requeued while shown, primary (?P<primary>gl|background|camera)"
     r"(?P<lost>, camera lost)?")
 FDS = re.compile(r"scanout-cam: open fds at start (-?\d+), at exit (-?\d+)")
 
@@ -46,7 +46,8 @@ def section(output, name):
 
 def check_run(checks, out, label, path, frames=None, copied_zero=True, primary=None):
     """The summary line and fd count of one scanout-cam run; returns the match.
-    primary: "gl" or "background" (GL never loaded), what drew the primary plane."""
+    primary: "gl", "background" (GL never loaded) or "camera" (the camera's frames are on
+    the primary plane itself), what the primary plane shows."""
     checks.check(f"{label} exit 0" in out, f"{label}: scanout-cam exits 0")
     m = SUMMARY.search(out)
     if not checks.check(m is not None, f"{label}: summary line printed"):

@@ -27,6 +27,11 @@ mirrored on the screen and the bars run from right to left. And zpos:
 vkms 6.1's planes have no zpos property, so `camera-zpos = 1` has the
 overlay paths refused naming the plane, and GL composes the camera; with
 `ui-zpos = 0` scanout-cam exits 1 naming the primary plane.
+And `camera-plane`: `primary` puts a 1280x720 camera on vkms's primary plane
+at a 1280x720 mode (the export path, no overlay used, bars across the whole
+screen); `primary` with the camera in a rectangle is refused by that plane
+(vkms's primary plane cannot be positioned) and GL composes it; `overlay`
+takes the first overlay, as `auto` does here.
 """
 
 import os
@@ -54,7 +59,10 @@ BOARDS = {
     "mirror": "reflect = x",
     "camera-zpos": "camera-zpos = 1",
     "ui-zpos": "ui-zpos = 0",
+    "camera-primary": "camera-plane = primary",
+    "camera-overlay": "camera-plane = overlay",
 }
+FULL_720 = (0, 0, 1280, 720)
 
 
 def run(name, board=None, extra="", rect=RECT):
@@ -120,6 +128,9 @@ def main():
 {run("mirror", "mirror", rect=MIRROR_RECT)}
 {run("camera-zpos", "camera-zpos")}
 {run("ui-zpos", "ui-zpos")}
+{run("camera-primary", "camera-primary", "--mode 1280x720 --size 1280x720 --fps 5", FULL_720)}
+{run("camera-primary-rect", "camera-primary")}
+{run("camera-overlay", "camera-overlay")}
 echo "=== end"
 """
     result = vmtest.boot(name, script, modprobe=(), vkms=True)
@@ -195,6 +206,40 @@ echo "=== end"
 
     check_refused(checks, out, job, "ui-zpos", r"plane \d+ has no zpos property \(asked for "
                   r"zpos 0\)", "the device and the primary plane")
+
+    # camera-plane = primary: the camera's own buffers on the primary plane, all of the screen.
+    text = camtest.section(out, "camera-primary")
+    camtest.check_run(checks, text, "camera-primary", "export", frames=10, primary="camera")
+    checks.check(re.search(r"path export: camera buffers \(EXPBUF\) as framebuffers on the "
+                           r"primary plane \d+", text) is not None,
+                 "camera-primary: the export path uses the primary plane")
+    checks.check("1280x720" in text, "camera-primary: the 1280x720 mode is set")
+    path = os.path.join(job, "camera-primary.png")
+    if checks.check(os.path.exists(path), "camera-primary: screenshot saved"):
+        img = vmtest.read_png(path)
+        checks.check(img[0] == 1280 and img[1] == 720,
+                     f"camera-primary: the screenshot is 1280x720 ({img[0]}x{img[1]})")
+        camtest.check_bars(checks, img, FULL_720, "camera-primary", background=None)
+    # In a rectangle: refused on the primary plane (no overlay is tried), GL composes.
+    text = camtest.section(out, "camera-primary-rect")
+    camtest.check_run(checks, text, "camera-primary-rect", "gl", frames=10, primary="gl")
+    checks.check(re.search(r"path export rejected: [^\n]*", text) is not None
+                 and "overlay plane" not in text,
+                 "camera-primary-rect: the export path is rejected, no overlay plane used")
+    path = os.path.join(job, "camera-primary-rect.png")
+    if checks.check(os.path.exists(path), "camera-primary-rect: screenshot saved"):
+        camtest.check_bars(checks, vmtest.read_png(path), RECT, "camera-primary-rect",
+                           background=EXACT)
+    # camera-plane = overlay: the first overlay, as auto takes on vkms.
+    text = camtest.section(out, "camera-overlay")
+    camtest.check_run(checks, text, "camera-overlay", "export", frames=10, primary="background")
+    checks.check(re.search(r"path export: camera buffers \(EXPBUF\) as framebuffers on the "
+                           r"overlay plane \d+", text) is not None,
+                 "camera-overlay: the export path uses an overlay plane")
+    path = os.path.join(job, "camera-overlay.png")
+    if checks.check(os.path.exists(path), "camera-overlay: screenshot saved"):
+        camtest.check_bars(checks, vmtest.read_png(path), RECT, "camera-overlay",
+                           background=EXACT)
     return checks.finish()
 
 

@@ -101,7 +101,7 @@ echo "=== end"
     camtest.check_probes(checks, out, expected)
 
     camtest.check_run(checks, camtest.section(out, "import"), "import", "import", frames=60,
-                      primary="background")
+                      primary="camera")
     shot = os.path.join(job, "import.ppm")
     if checks.check(os.path.exists(shot), "import: screendump taken"):
         camtest.check_bars(checks, vmtest.vm.read_ppm(shot), FULL, "import", background=None)

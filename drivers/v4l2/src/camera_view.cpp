@@ -104,7 +104,7 @@ Result<const FormatInfo *> CameraView::Impl::chooseFormat()
     /* First what a plane shows as is, then anything GL can sample. */
     for (uint32_t v4l2 : *offered)
         if (const FormatInfo *f = formatFromV4l2(v4l2);
-            f && display_.canShow(f->drm, kModifierLinear))
+            f && display_.canShow(f->drm, kModifierLinear, options_.planeType))
             return f;
     for (uint32_t v4l2 : *offered)
         if (const FormatInfo *f = formatFromV4l2(v4l2))
@@ -268,6 +268,7 @@ Result<std::string> CameraView::Impl::setUpLayer()
     lo.source = {0, 0, captureFormat_.width, captureFormat_.height};
     lo.destination = destination_;
     lo.planeId = options_.planeId;
+    lo.planeType = options_.planeType;
     lo.zpos = options_.zpos;
     LayerEvents events;
     std::weak_ptr<bool> alive = alive_;
@@ -623,6 +624,11 @@ const Rect &CameraView::destination() const
 bool CameraView::composedByGl() const
 {
     return impl_->glComposed_;
+}
+
+bool CameraView::onPrimaryPlane() const
+{
+    return impl_->layer_ && impl_->display_.layerOnPrimary(impl_->layer_);
 }
 
 void CameraView::draw(uint64_t frame)

@@ -114,6 +114,8 @@ struct LayerOptions {
     Rect destination;
     /** A plane id, or 0 for the first free overlay taking the format, else the primary. */
     uint32_t planeId = 0;
+    /** With planeId 0: only a plane of this type, Overlay or Primary (a board's camera-plane). */
+    std::optional<PlaneType> planeType;
     /**
      * The plane's "zpos" (a board's camera-zpos); unset leaves it alone. A
      * plane that cannot take it is refused, like one that cannot turn.
@@ -285,8 +287,11 @@ public:
     Result<void> clearLayer(uint32_t layer, std::function<void()> done);
     /** Frees a layer's plane; its buffers must be off the screen (stopped first). */
     Result<void> removeLayer(uint32_t layer);
-    /** Whether some free plane of this output lists \a format with \a modifier. */
-    bool canShow(uint32_t format, uint64_t modifier) const;
+    /**
+     * Whether some free plane of this output (of type \a only, where given)
+     * lists \a format with \a modifier.
+     */
+    bool canShow(uint32_t format, uint64_t modifier, std::optional<PlaneType> only = {}) const;
     /** The plane a layer is on. */
     uint32_t layerPlane(uint32_t layer) const;
     /** Whether the layer covers the GL-drawn primary plane. */

@@ -88,13 +88,15 @@ Result<FormatChoice> chooseFormat(const PlaneInfo &plane, std::span<const uint32
  * A plane of \a crtcId that can show buffers of \a format with \a modifier
  * (kModifierInvalid: implicit layout), for a layer above the GL-drawn
  * primary: the first free overlay that takes it, else the primary plane,
- * which the layer then covers. Planes in \a taken are skipped. Whether the
- * plane can also place and scale the buffer as asked only a TEST_ONLY
- * commit tells.
+ * which the layer then covers. \a only (Overlay or Primary) keeps to planes
+ * of that type (a board's camera-plane). Planes in \a taken are skipped.
+ * Whether the plane can also place and scale the buffer as asked only a
+ * TEST_ONLY commit tells.
  */
 Result<const PlaneInfo *> selectLayerPlane(const Snapshot &snapshot, uint32_t crtcId,
                                            uint32_t format, uint64_t modifier,
-                                           std::span<const uint32_t> taken = {});
+                                           std::span<const uint32_t> taken = {},
+                                           std::optional<PlaneType> only = {});
 
 /** Whether \a plane lists \a format with \a modifier (any layout for kModifierInvalid). */
 bool planeAccepts(const PlaneInfo &plane, uint32_t format, uint64_t modifier);

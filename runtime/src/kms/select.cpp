@@ -275,7 +275,8 @@ Result<std::optional<uint64_t>> planeZpos(const PlaneInfo &plane, uint64_t wante
 
 Result<const PlaneInfo *> selectLayerPlane(const Snapshot &snapshot, uint32_t crtcId,
                                            uint32_t format, uint64_t modifier,
-                                           std::span<const uint32_t> taken)
+                                           std::span<const uint32_t> taken,
+                                           std::optional<PlaneType> only)
 {
     std::optional<uint32_t> index = crtcIndex(snapshot, crtcId);
     if (!index)
@@ -284,6 +285,8 @@ Result<const PlaneInfo *> selectLayerPlane(const Snapshot &snapshot, uint32_t cr
     const PlaneInfo *primary = nullptr;
     for (const PlaneInfo &p : snapshot.planes) {
         if (!(p.possibleCrtcs & (1u << *index)) || p.type == PlaneType::Cursor)
+            continue;
+        if (only && p.type != *only)
             continue;
         if (std::find(taken.begin(), taken.end(), p.id) != taken.end())
             continue;
@@ -294,9 +297,14 @@ Result<const PlaneInfo *> selectLayerPlane(const Snapshot &snapshot, uint32_t cr
         if (!primary)
             primary = &p;
     }
-    if (!primary)
-        return makeError(ENOENT, "no overlay or primary plane for CRTC %u accepts %s (modifier %s)",
-                         crtcId, fourccName(format).c_str(), modifierName(modifier).c_str());
+    if (!primary) {
+        const char *kinds = !only                         ? "overlay or primary plane"
+                            : *only == PlaneType::Overlay ? "free overlay plane"
+                            : *only == PlaneType::Primary ? "free primary plane"
+                                                          : "plane of that type";
+        return makeError(ENOENT, "no %s for CRTC %u accepts %s (modifier %s)", kinds, crtcId,
+                         fourccName(format).c_str(), modifierName(modifier).c_str());
+    }
     return primary;
 }
 

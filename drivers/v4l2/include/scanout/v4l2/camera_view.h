@@ -48,6 +48,8 @@ struct CameraViewOptions {
     bool fit = false;
     /** A plane for the export and import paths, or 0 to pick one. */
     uint32_t planeId = 0;
+    /** With planeId 0: pick only a plane of this type, Overlay or Primary; unset: either. */
+    std::optional<PlaneType> planeType;
     /** That plane's zpos (higher on top); unset leaves it alone. A plane without it is refused. */
     std::optional<uint32_t> zpos;
     /** Buffers to request: enough for the display to hold three and the camera to fill the rest. */
@@ -114,6 +116,8 @@ public:
 
     /** Whether frames are composed by GL: the app's render callback must call draw(). */
     bool composedByGl() const;
+    /** Whether the frames are on the primary plane itself (export or import path). */
+    bool onPrimaryPlane() const;
     /** Draws the newest frame into GL frame \a frame (gl and copy-through-GL paths). */
     void draw(uint64_t frame);
 
