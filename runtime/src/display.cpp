@@ -332,6 +332,7 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
 
     DeviceOptions devOptions;
     devOptions.device = options.device;
+    devOptions.connector = options.connector;
     devOptions.atomic = !options.legacy;
     devOptions.writeback = options.writeback;
     devOptions.session = options.session;

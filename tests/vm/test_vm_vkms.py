@@ -28,6 +28,8 @@ ls /dev/dri > $SCANOUT_VM_JOB/dri.txt
 {INFO} --json --device vkms --writeback > $SCANOUT_VM_JOB/info.json; echo "info status $?"
 {INFO} --json --device vkms > $SCANOUT_VM_JOB/plain.json; echo "plain info status $?"
 {DEMO} --device vkms --frames {FRAMES}; echo "demo exit status $?"
+{DEMO} --connector Virtual-1 --frames 2 > /dev/null; echo "by connector status $?"
+{DEMO} --device vkms --connector HDMI-A-1 --frames 2 2> $SCANOUT_VM_JOB/hdmi.err; echo "hdmi status $?"
 """
     result = vmtest.boot(name, script, modprobe=(), vkms=True)
     job = vmtest.job_dir(name)
@@ -84,8 +86,8 @@ ls /dev/dri > $SCANOUT_VM_JOB/dri.txt
         checks.check(formats[p["id"]] == PRIMARY_FORMATS,
                      f"primary {p['id']} formats are {sorted(PRIMARY_FORMATS)} "
                      f"({sorted(formats[p['id']])})")
-    checks.check(len(by_type["overlay"]) >= 1,
-                 f"overlay planes present ({len(by_type['overlay'])})")
+    checks.check(len(by_type["overlay"]) == 8,
+                 f"eight overlay planes, vkms 6.1's NUM_OVERLAY_PLANES ({len(by_type['overlay'])})")
     print(f"MEASURED vkms planes: {len(by_type['primary'])} primary, "
           f"{len(by_type['overlay'])} overlay, {len(by_type['cursor'])} cursor")
     for p in by_type["overlay"] + by_type["cursor"]:
@@ -105,6 +107,16 @@ ls /dev/dri > $SCANOUT_VM_JOB/dri.txt
     used = re.search(r"scanout info: (/dev/dri/card\d+) \((\w+)\)", out)
     checks.check(used is not None and used.group(2) == "vkms",
                  f"the demo drove vkms ({used.group(0) if used else 'no device line'})")
+
+    # The device is found by the connector asked for, and a driver without it is named.
+    checks.check("by connector status 0" in out, "scanout-demo --connector Virtual-1 exits 0")
+    with open(os.path.join(job, "hdmi.err")) as f:
+        hdmi = f.read()
+    checks.check("hdmi status 1" in out, "a connector no vkms device has: exit 1")
+    want = ("no KMS-capable DRM device with driver 'vkms' and a connector HDMI-A-1 "
+            "(devices: /dev/dri/card0 (vkms: Virtual-1))")
+    checks.check(want in hdmi, f"the error names the driver, connector and what each device "
+                               f"has ({hdmi.strip()!r})")
     return checks.finish()
 
 

@@ -19,6 +19,13 @@ struct DeviceOptions {
      * ("/dev/dri/card1"), or a kernel driver name ("vc4", "virtio_gpu").
      */
     std::string device;
+    /**
+     * With no device or a driver name: only a device with a connector of
+     * this name ("HDMI-A-1"), so that one of several devices of a driver
+     * (the i.MX 8M Plus has three imx-lcdif) is found by its output.
+     * Empty: any. A path is opened whatever it has.
+     */
+    std::string connector;
     /** Ask for the atomic client cap; without it (or when refused) commits are legacy. */
     bool atomic = true;
     /** Expose writeback connectors (only when asked: they confuse naive clients). */
@@ -41,6 +48,7 @@ struct DeviceCandidate {
     std::string driver;
     std::string busInfo;
     bool kms = false; /* has CRTCs and connectors; render-only devices have none */
+    std::vector<std::string> connectors; /* their names ("HDMI-A-1"), for KMS devices */
 };
 
 /** An open KMS device: the fd, its identity and capabilities. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <scanout/device.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -13,6 +14,7 @@
 #include <scanout/log.h>
 #include <scanout/session.h>
 
+#include "kms/drm_mode.h"
 #include "kms/drm_ptr.h"
 #include "kms/properties.h"
 
@@ -34,6 +36,17 @@ bool hasKms(int fd)
 {
     DrmPtr<drmModeRes> res(drmModeGetResources(fd));
     return res && res->count_crtcs > 0 && res->count_connectors > 0;
+}
+
+/* Names only: GETCONNECTOR_CURRENT probes nothing, so no EDID is read. */
+std::vector<std::string> connectorNames(int fd)
+{
+    std::vector<std::string> names;
+    DrmPtr<drmModeRes> res(drmModeGetResources(fd));
+    for (int i = 0; res && i < res->count_connectors; i++)
+        if (DrmPtr<drmModeConnector> c(drmModeGetConnectorCurrent(fd, res->connectors[i])); c)
+            names.push_back(connectorName(*c));
+    return names;
 }
 
 std::string driverName(int fd)
@@ -127,6 +140,8 @@ Result<std::vector<DeviceCandidate>> Device::enumerate(Session *session)
         if (fd) {
             c.driver = driverName(fd->get());
             c.kms = hasKms(fd->get());
+            if (c.kms)
+                c.connectors = connectorNames(fd->get());
         } else {
             LOG_DEBUG("%s", fd.error().describe().c_str());
         }
@@ -148,21 +163,29 @@ Result<std::unique_ptr<Device>> Device::open(const DeviceOptions &options)
             return candidates.error();
         std::string seen;
         for (const DeviceCandidate &c : *candidates) {
+            std::string names;
+            for (const std::string &n : c.connectors)
+                names += (names.empty() ? ": " : " ") + n;
             seen += format("%s%s (%s%s)", seen.empty() ? "" : ", ", c.path.c_str(),
-                           c.driver.c_str(), c.kms ? "" : ", no KMS");
-            if (!c.kms)
+                           c.driver.c_str(), c.kms ? names.c_str() : ", no KMS");
+            if (!c.kms || !path.empty())
                 continue;
             if (!options.device.empty() && c.driver != options.device)
                 continue;
+            if (!options.connector.empty() && std::find(c.connectors.begin(), c.connectors.end(),
+                                                        options.connector) == c.connectors.end())
+                continue;
             path = c.path;
-            break;
         }
         if (path.empty()) {
-            if (options.device.empty())
-                return makeError(ENODEV, "no KMS-capable DRM device found (devices: %s)",
-                                 seen.empty() ? "none" : seen.c_str());
-            return makeError(ENODEV, "no KMS-capable DRM device with driver '%s' (devices: %s)",
-                             options.device.c_str(), seen.empty() ? "none" : seen.c_str());
+            std::string wanted =
+                options.device.empty()
+                    ? std::string("KMS-capable DRM device")
+                    : format("KMS-capable DRM device with driver '%s'", options.device.c_str());
+            if (!options.connector.empty())
+                wanted += format(" and a connector %s", options.connector.c_str());
+            return makeError(ENODEV, "no %s (devices: %s)", wanted.c_str(),
+                             seen.empty() ? "none" : seen.c_str());
         }
     }
 
@@ -246,8 +269,9 @@ Result<std::unique_ptr<Device>> Device::open(const DeviceOptions &options)
         caps.writebackConnectors =
             caps.atomic && drmSetClientCap(dfd, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS, 1) == 0;
         if (!caps.writebackConnectors)
-            LOG_WARN("%s (%s): writeback connectors not available", path.c_str(),
-                     info.driver.c_str());
+            LOG_WARN("%s (%s): writeback connectors not available (%s)", path.c_str(),
+                     info.driver.c_str(),
+                     caps.atomic ? strerror(errno) : "they need atomic modesetting");
     }
 
     LOG_DEBUG("opened %s: driver %s %d.%d.%d, %s, atomic %s", path.c_str(), info.driver.c_str(),

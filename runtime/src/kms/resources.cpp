@@ -64,6 +64,12 @@ Result<uint64_t> readPropertyValue(int fd, uint32_t objectId, uint32_t objectTyp
 
 ModeInfo toModeInfo(const drmModeModeInfo &m)
 {
+std::string connectorName(const drmModeConnector &connector)
+{
+    const char *type = drmModeGetConnectorTypeName(connector.connector_type);
+    return format("%s-%u", type ? type : "Unknown", connector.connector_type_id);
+}
+
     ModeInfo mode;
     mode.clock = m.clock;
     mode.hdisplay = m.hdisplay;
@@ -208,8 +214,7 @@ Result<Snapshot> readSnapshot(PropertyCache &cache, const DeviceInfo &device)
         info.id = conn->connector_id;
         info.type = conn->connector_type;
         info.typeId = conn->connector_type_id;
-        const char *typeName = drmModeGetConnectorTypeName(conn->connector_type);
-        info.name = format("%s-%u", typeName ? typeName : "Unknown", conn->connector_type_id);
+        info.name = connectorName(*conn);
         info.status = toStatus(conn->connection);
         info.widthMm = conn->mmWidth;
         info.heightMm = conn->mmHeight;
