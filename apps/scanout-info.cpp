@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <getopt.h>
+#include <optional>
 #include <string>
 
 #include <scanout/board_config.h>
@@ -258,6 +259,14 @@ void printBoard(const scanout::BoardConfig &b)
         modifiers += (modifiers.empty() ? "" : ",") + scanout::modifierName(m);
     std::printf("  scanout: formats %s, modifiers %s\n", orDefault(formats, "(default)").c_str(),
                 orDefault(modifiers, "(any)").c_str());
+    auto plane = [](const scanout::PlaneChoice &p, const std::optional<uint32_t> &zpos) {
+        const char *kinds[] = {"auto", "primary", "overlay"};
+        std::string s = p.kind == scanout::PlaneChoice::Kind::Id ? "plane " + std::to_string(p.id)
+                                                                 : kinds[static_cast<int>(p.kind)];
+        return s + ", zpos " + (zpos ? std::to_string(*zpos) : std::string("(the plane's)"));
+    };
+    std::printf("  planes: ui %s; camera %s\n", plane(d.uiPlane, d.uiZpos).c_str(),
+                plane(d.cameraPlane, d.cameraZpos).c_str());
     const scanout::BoardConfig::Camera &c = b.camera;
     std::printf("  camera: device %s, format %s, size %ux%u, path %s\n",
                 orDefault(c.device, "(first capture device)").c_str(),
@@ -289,17 +298,18 @@ int main(int argc, char **argv)
         {},
     };
     static const char shortOptions[] = "d:jwh";
+    /* The board's device is resolved (a /sys path looked up) only to list it, not for --check. */
     scanout::BoardConfig board;
-    scanout::DisplayOptions boardDisplay;
-    if (int rc = scanout::apps::loadBoard("scanout-info", argc, argv, shortOptions, longOptions,
-                                          board, &boardDisplay))
+    if (int rc =
+            scanout::apps::loadBoard("scanout-info", argc, argv, shortOptions, longOptions, board))
         return rc;
-    std::string only = boardDisplay.device;
-    bool json = false, writeback = false, check = false;
+    std::string only;
+    bool deviceGiven = false, json = false, writeback = false, check = false;
     for (int opt; (opt = getopt_long(argc, argv, shortOptions, longOptions, nullptr)) != -1;) {
         switch (opt) {
         case 'd':
             only = optarg;
+            deviceGiven = true;
             break;
         case 'j':
             json = true;
@@ -331,6 +341,14 @@ int main(int argc, char **argv)
         }
         printBoard(board);
         return 0;
+    }
+    if (!deviceGiven && !board.file.empty()) {
+        scanout::DisplayOptions boardDisplay;
+        if (scanout::Result<void> r = scanout::apps::applyBoardDisplay(board, boardDisplay); !r) {
+            std::fprintf(stderr, "scanout-info: %s\n", r.error().describe().c_str());
+            return 2;
+        }
+        only = boardDisplay.device;
     }
 
     scanout::Result<std::vector<scanout::DeviceCandidate>> candidates =
