@@ -453,16 +453,19 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
     if (!drm)
         return drm.error();
     drmSource_ = *drm;
-
     Result<EventLoop::Id> commit = loop_.addDeferred([this] { commitChanges(); });
     if (!commit)
         return commit.error();
     commitSource_ = *commit;
+
     if (options.hotplug) {
         struct stat st {
         };
         if (fstat(fd, &st) == 0)
             devnum_ = st.st_rdev;
+        else
+            LOG_WARN("%s: fstat fd %d: %s; the device's removal will not be noticed",
+                     device_->path().c_str(), fd, strerror(errno));
         Result<std::unique_ptr<HotplugMonitor>> monitor = HotplugMonitor::create(
             loop_, {"drm"}, [this](const HotplugEvent &event) { onHotplug(event); });
         if (monitor)
@@ -478,7 +481,8 @@ Result<void> Display::Impl::init(const DisplayOptions &options)
         Result<EventLoop::Id> timer =
             loop_.addTimer(1000000000u, 1000000000u, [this] { checkConnector(false); });
         if (!timer)
-            return timer.error();
+            return makeError(timer.error().errnum(), "%s: connector status timer: %s",
+                             connector_.name.c_str(), timer.error().message().c_str());
         connectorTimer_ = *timer;
     }
 
@@ -829,13 +833,17 @@ void Display::Impl::disableOutput()
         plane.planeId = layer.planeId;
         off.planes.push_back(plane);
     }
+    /*
+     * Refused (master gone to the session in front, which lights the CRTC
+     * with its own buffers next; a connector that is gone), the buffers go
+     * back all the same: a camera left without its buffers would stall.
+     */
     if (Result<void> r = backend_->commit(off, CommitKind::Modeset, nullptr); !r)
-        LOG_WARN("%s: turning CRTC %u off: %s", connector_.name.c_str(), crtcId_,
-                 r.error().describe().c_str());
+        LOG_WARN("%s: turning CRTC %u off: %s; its buffers are released anyway",
+                 connector_.name.c_str(), crtcId_, r.error().describe().c_str());
     else
         LOG_INFO("%s: CRTC %u off, its buffers released", connector_.name.c_str(), crtcId_);
 
-    /* Nothing is scanned out any more: every buffer goes back. */
     if (current_.bo)
         renderer_->release(std::exchange(current_, {}).bo);
     for (auto &[id, layer] : layers_) {
@@ -866,6 +874,12 @@ void Display::Impl::checkConnector(bool probe)
         return;
     drmModeConnector *c = probe ? drmModeGetConnector(device_->fd(), connector_.id)
                                 : drmModeGetConnectorCurrent(device_->fd(), connector_.id);
+    /* Gone (ENOENT: an MST connector unplugged) is a disconnect; any other failure is not. */
+    if (!c && errno != ENOENT) {
+        LOG_WARN("%s (connector %u): GETCONNECTOR on %s: %s; status not checked",
+                 connector_.name.c_str(), connector_.id, device_->path().c_str(), strerror(errno));
+        return;
+    }
     bool connected = c && c->connection == DRM_MODE_CONNECTED;
     bool modeOffered = false;
     for (int i = 0; connected && i < c->count_modes; i++)
@@ -1018,7 +1032,8 @@ void Display::Impl::watchMaster()
     if (timer)
         masterTimer_ = *timer;
     else
-        LOG_WARN("cannot watch for DRM master: %s", timer.error().describe().c_str());
+        LOG_WARN("%s (%s): cannot watch for DRM master coming back: %s", device_->path().c_str(),
+                 connector_.name.c_str(), timer.error().describe().c_str());
 }
 
 Result<void> Display::Impl::ensureGl()
@@ -1284,8 +1299,11 @@ void Display::Impl::drainPendingFlip()
     while (flipPending_ && waitedMs < 1000) {
         pollfd pfd{device_->fd(), POLLIN, 0};
         int n = poll(&pfd, 1, 50);
-        if (n < 0 && errno != EINTR)
-            break;
+        if (n < 0 && errno != EINTR) {
+            LOG_WARN("CRTC %u: poll on %s (fd %d) for the last page flip: %s", crtcId_,
+                     device_->path().c_str(), device_->fd(), strerror(errno));
+            return;
+        }
         if (n > 0) {
             running_ = false;
             onDrmReadable();
@@ -1349,6 +1367,21 @@ Result<const Framebuffer *> Display::Impl::framebufferOf(uint32_t id)
         return b.fb.get();
     if (b.fbError)
         return *b.fbError;
+    /*
+     * GBM and EGL share our device fd, so GL's import of this buffer holds
+     * a GEM handle on it: PRIME would hand that same handle back, and the
+     * close after AddFB2 would pull it from under Mesa. The texture goes
+     * first; asked for again, GL imports anew, with a handle of its own.
+     */
+    if (b.texture) {
+        Result<void> current = renderer_->makeCurrent();
+        if (!current)
+            return makeError(current.error().errnum(),
+                             "buffer %u: GL samples it, and its texture cannot be freed before "
+                             "the framebuffer is made: %s",
+                             id, current.error().message().c_str());
+        b.texture.reset();
+    }
     Result<std::unique_ptr<Framebuffer>> fb =
         Framebuffer::fromDmaBuf(device_->fd(), b.desc, device_->info().caps.addFb2Modifiers);
     if (!fb) {
@@ -1390,9 +1423,12 @@ Display::Impl::~Impl()
             if (slot->bo)
                 renderer_->release(slot->bo);
         /* Textures need their context; framebuffers and memory need the fds. */
-        if (renderer_->makeCurrent())
+        if (Result<void> r = renderer_->makeCurrent(); r)
             for (auto &[id, buffer] : buffers_)
                 buffer.texture.reset();
+        else
+            LOG_WARN("%s: GL textures go with the GL context (%s)", connector_.name.c_str(),
+                     r.error().describe().c_str());
     }
     layers_.clear();
     buffers_.clear();
@@ -1554,6 +1590,17 @@ Result<SharedBuffer> Display::allocateBuffer(uint32_t format, uint32_t width, ui
                                    "buffers need the node readable by the user)"
                                  : "");
         d.allocFd_.reset(fd);
+        /*
+         * The first file opened on a card nobody is master of becomes master:
+         * so would this one while the display's own fd has dropped it (VT
+         * away, session inactive), and master would stay here for good.
+         */
+        if (drmIsMaster(fd) && drmDropMaster(fd) < 0) {
+            int err = errno;
+            d.allocFd_.reset();
+            return makeError(err, "%s: drop DRM master on buffer allocation fd %d",
+                             d.device_->path().c_str(), fd);
+        }
     }
 
     /*
@@ -1618,8 +1665,13 @@ void Display::removeBuffer(uint32_t buffer)
     for (auto &[id, layer] : d.layers_)
         if (layer.queued == buffer)
             layer.queued = 0;
-    if (it->second.texture && d.renderer_ && d.renderer_->makeCurrent())
-        it->second.texture.reset();
+    if (it->second.texture && d.renderer_) {
+        if (Result<void> r = d.renderer_->makeCurrent(); r)
+            it->second.texture.reset();
+        else
+            LOG_WARN("buffer %u: its GL texture goes with the GL context, not now (%s)", buffer,
+                     r.error().describe().c_str());
+    }
     d.buffers_.erase(it);
 }
 
@@ -1748,7 +1800,7 @@ bool Display::canShow(uint32_t format, uint64_t modifier, std::optional<PlaneTyp
     std::vector<uint32_t> taken;
     for (const auto &[id, layer] : impl_->layers_)
         taken.push_back(layer.planeId);
-    return selectLayerPlane(impl_->snapshot_, impl_->crtcId_, format, modifier, taken).ok();
+    return selectLayerPlane(impl_->snapshot_, impl_->crtcId_, format, modifier, taken, only).ok();
 }
 
 uint32_t Display::layerPlane(uint32_t layer) const

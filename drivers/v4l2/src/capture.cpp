@@ -791,13 +791,6 @@ Result<void> CaptureDevice::start(EventLoop &loop, FrameCallback onFrame, ErrorC
     if (d.buffers.empty())
         return makeError(EINVAL, "%s: no buffers to stream into (call requestBuffers)",
                          d.path.c_str());
-    for (uint32_t i = 0; i < d.buffers.size(); i++) {
-        if (d.buffers[i].queued)
-            continue;
-        if (Result<void> r = d.queueBuffer(i); !r)
-            return r.error();
-    }
-
     auto unwind = [&](Error error) {
         int t = static_cast<int>(d.type);
         /* STREAMOFF also takes back buffers queued without streaming. */
@@ -807,6 +800,13 @@ Result<void> CaptureDevice::start(EventLoop &loop, FrameCallback onFrame, ErrorC
             b.queued = false;
         return error;
     };
+    for (uint32_t i = 0; i < d.buffers.size(); i++) {
+        if (d.buffers[i].queued)
+            continue;
+        if (Result<void> r = d.queueBuffer(i); !r)
+            return unwind(r.error());
+    }
+
     int t = static_cast<int>(d.type);
     if (xioctl(d.fd.get(), VIDIOC_STREAMON, &t) < 0)
         return unwind(makeError(errno, "STREAMON on %s", d.path.c_str()));

@@ -218,12 +218,20 @@ Result<void> SeatSession::init(SessionOptions::Backend requested, SeatAttempt &a
     if (!seat_)
         return makeError(attempt.errnum, "libseat_open_seat");
 
+    /* A seat was opened: what fails from here is the reason, not the backends that did not answer.
+     */
+    auto failed = [&](Error error) {
+        attempt.errnum = error.errnum();
+        attempt.reason = error.describe();
+        return error;
+    };
     int fd = libseat_get_fd(seat_);
     if (fd < 0)
-        return makeError(errno, "session: libseat_get_fd on seat %s", seatName());
+        return failed(makeError(errno, "session: libseat_get_fd on seat %s", seatName()));
     Result<EventLoop::Id> id = loop_.addFd(fd, EPOLLIN, [this](uint32_t) { onReadable(); });
     if (!id)
-        return id.error();
+        return failed(makeError(id.error().errnum(), "session: seat %s fd %d: %s", seatName(), fd,
+                                id.error().message().c_str()));
     source_ = *id;
 
     /* libseat_open_device works only on an enabled seat: wait for the first enable, bounded. */
@@ -231,7 +239,7 @@ Result<void> SeatSession::init(SessionOptions::Backend requested, SeatAttempt &a
     int timeout = 0;
     while (!active_) {
         if (libseat_dispatch(seat_, timeout) < 0)
-            return makeError(errno, "session: libseat_dispatch on seat %s", seatName());
+            return failed(makeError(errno, "session: libseat_dispatch on seat %s", seatName()));
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0)
@@ -273,7 +281,7 @@ SeatSession::~SeatSession()
     if (source_)
         loop_.remove(*source_);
     if (seat_ && libseat_close_seat(seat_) < 0)
-        LOG_WARN("session: libseat_close_seat: %s", strerror(errno));
+        LOG_WARN("session: libseat_close_seat on seat %s: %s", seatName(), strerror(errno));
 }
 
 Result<int> SeatSession::openDevice(const std::string &path, int)

@@ -401,27 +401,31 @@ RenderSurface::create(int drmFd, uint32_t width, uint32_t height, const FormatCh
                          drmFd);
 
     const uint32_t usage = GBM_BO_USE_SCANOUT | GBM_BO_USE_RENDERING;
+    /* GBM does not always set errno: cleared before each call, EINVAL where it stays 0. */
     if (!choice.modifiers.empty()) {
+        errno = 0;
         rs->surface_.reset(gbm_surface_create_with_modifiers2(
             rs->gbm_.get(), width, height, choice.format, choice.modifiers.data(),
             static_cast<unsigned>(choice.modifiers.size()), usage));
         if (rs->surface_)
             rs->explicitModifiers_ = true;
         else if (!choice.implicitAllowed)
-            return makeError(errno,
-                             "gbm_surface_create_with_modifiers2 %ux%u %s modifiers %s "
+            return makeError(errno ? errno : EINVAL,
+                             "gbm_surface_create_with_modifiers2 on fd %d: %ux%u %s modifiers %s "
                              "(the implicit layout is not allowed)",
-                             width, height, fourccName(choice.format).c_str(),
+                             drmFd, width, height, fourccName(choice.format).c_str(),
                              modifierNames(choice.modifiers).c_str());
         else
             LOG_INFO("GBM surface %ux%u %s with modifiers %s failed; trying without", width, height,
                      fourccName(choice.format).c_str(), modifierNames(choice.modifiers).c_str());
     }
     if (!rs->surface_) {
+        errno = 0;
         rs->surface_.reset(gbm_surface_create(rs->gbm_.get(), width, height, choice.format, usage));
         if (!rs->surface_)
-            return makeError(errno, "gbm_surface_create %ux%u %s (scanout, rendering)", width,
-                             height, fourccName(choice.format).c_str());
+            return makeError(errno ? errno : EINVAL,
+                             "gbm_surface_create on fd %d: %ux%u %s (scanout, rendering)", drmFd,
+                             width, height, fourccName(choice.format).c_str());
     }
 
     Result<std::unique_ptr<EglDisplay>> display = EglDisplay::create(rs->gbm_.get());

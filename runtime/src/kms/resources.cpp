@@ -6,6 +6,8 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include <scanout/log.h>
+
 #include "kms/drm_mode.h"
 #include "kms/drm_ptr.h"
 #include "kms/properties.h"
@@ -62,14 +64,14 @@ Result<uint64_t> readPropertyValue(int fd, uint32_t objectId, uint32_t objectTyp
     return makeError(ENOENT, "object %u has no property %u", objectId, propertyId);
 }
 
-ModeInfo toModeInfo(const drmModeModeInfo &m)
-{
 std::string connectorName(const drmModeConnector &connector)
 {
     const char *type = drmModeGetConnectorTypeName(connector.connector_type);
     return format("%s-%u", type ? type : "Unknown", connector.connector_type_id);
 }
 
+ModeInfo toModeInfo(const drmModeModeInfo &m)
+{
     ModeInfo mode;
     mode.clock = m.clock;
     mode.hdisplay = m.hdisplay;
@@ -141,8 +143,12 @@ Result<void> readPlaneDetails(PropertyCache &cache, PlaneInfo &plane)
             } else if (name == "IN_FORMATS" && value) {
                 DrmPtr<drmModePropertyBlobRes> blob(
                     drmModeGetPropertyBlob(fd, static_cast<uint32_t>(value)));
-                if (!blob)
+                if (!blob) {
+                    /* The plane's format list (GETPLANE) still stands, without modifiers. */
+                    LOG_WARN("plane %u: IN_FORMATS blob %llu: %s; its modifiers are unknown",
+                             plane.id, static_cast<unsigned long long>(value), strerror(errno));
                     return;
+                }
                 plane.hasInFormats = true;
                 drmModeFormatModifierIterator iter{};
                 while (drmModeFormatModifierBlobIterNext(blob.get(), &iter)) {
