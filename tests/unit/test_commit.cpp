@@ -75,7 +75,7 @@ public:
         c.crtc = crtc;
         c.fb = plane.fbId;
         c.plane = plane.planeId;
-        return 0;
+        return nextError(planeErrors);
     }
 
     Call &record(const char *what)
@@ -96,7 +96,7 @@ public:
 
     std::vector<Call> calls;
     std::vector<uint32_t> liveBlobs;
-    std::vector<int> atomicErrors, flipErrors;
+    std::vector<int> atomicErrors, flipErrors, planeErrors;
     uint32_t nextBlob = 900;
 };
 
@@ -492,6 +492,26 @@ static void test_legacy_backend()
     Result<void> r = backend->commit(state(3), CommitKind::Flip, &tag);
     TEST_ASSERT_FALSE(r.ok());
     TEST_ASSERT_EQUAL_INT(EBUSY, r.error().errnum());
+
+    /*
+     * A flip with a layer: SetPlane first, the page flip last. A refused
+     * plane then leaves no flip queued whose event nobody expects.
+     */
+    OutputState layered = state(4);
+    layered.planes.push_back(fullScreenPlane(64, 7, 1280, 800));
+    io.calls.clear();
+    TEST_ASSERT_TRUE(backend->commit(layered, CommitKind::Flip, &tag).ok());
+    TEST_ASSERT_EQUAL_UINT(2, io.calls.size());
+    TEST_ASSERT_EQUAL_STRING("setPlane", io.calls[0].what);
+    TEST_ASSERT_EQUAL_UINT(64, io.calls[0].plane);
+    TEST_ASSERT_EQUAL_STRING("pageFlip", io.calls[1].what);
+    io.calls.clear();
+    io.planeErrors = {-EINVAL};
+    r = backend->commit(layered, CommitKind::Flip, &tag);
+    TEST_ASSERT_FALSE(r.ok());
+    TEST_ASSERT_EQUAL_INT(EINVAL, r.error().errnum());
+    TEST_ASSERT_EQUAL_UINT(1, io.calls.size());
+    TEST_ASSERT_EQUAL_STRING("setPlane", io.calls[0].what);
 
     /* Legacy ioctls have no rotation: refused before anything is submitted. */
     size_t before = io.calls.size();

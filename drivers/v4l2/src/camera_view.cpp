@@ -652,6 +652,12 @@ Result<void> CameraView::start()
     Impl &d = *impl_;
     if (d.options_.probeAll)
         return makeError(EINVAL, "%s: a probing view does not stream", d.camera_->path().c_str());
+    /*
+     * Room for every latency sample the view keeps, so that no frame grows
+     * the lists. Pages untouched stay out of the resident set.
+     */
+    d.stats_.latencyNs.reserve(kLatencySamples);
+    d.stats_.dequeueLatencyNs.reserve(kLatencySamples);
     std::weak_ptr<bool> alive = d.alive_;
     Result<void> r = d.camera_->start(
         d.loop_,

@@ -57,7 +57,9 @@ Result<std::vector<PropertyValue>> buildAtomicRequest(const OutputState &state,
                                                       const PropertyTable &props, bool modeset,
                                                       uint32_t modeBlob)
 {
+    /* Sized once: at most 3 CRTC and connector values, 12 per plane, 2 per plane turned off. */
     std::vector<PropertyValue> out;
+    out.reserve(3 + 12 * state.planes.size() + 2 * state.disablePlanes.size());
 
     auto crtcIt = props.crtcs.find(state.crtcId);
     if (crtcIt == props.crtcs.end())
@@ -267,6 +269,15 @@ public:
                 return makeError(ENOTSUP, "plane %u: legacy KMS sets no zpos", plane.planeId);
         }
 
+        /* Other planes through SetPlane: synchronous with no event of their own. */
+        auto setPlanes = [&]() -> Result<void> {
+            for (size_t i = 1; i < state.planes.size(); i++)
+                if (int r = io_.setPlane(state.crtcId, state.planes[i]); r < 0)
+                    return makeError(-r, "drmModeSetPlane plane %u on CRTC %u",
+                                     state.planes[i].planeId, state.crtcId);
+            return {};
+        };
+
         int ret;
         if (kind == CommitKind::Modeset) {
             std::vector<uint32_t> connectors;
@@ -278,20 +289,22 @@ public:
                 return makeError(-ret, "drmModeSetCrtc on CRTC %u, connector %u, fb %u, %s",
                                  state.crtcId, state.connectorId, primary.fbId,
                                  state.mode.name.c_str());
+            /* The planes need the CRTC lit. */
+            if (Result<void> r = setPlanes(); !r)
+                return r.error();
         } else {
+            /*
+             * Planes before the flip: one refused then leaves no flip queued
+             * whose event the caller would not expect.
+             */
+            if (Result<void> r = setPlanes(); !r)
+                return r.error();
             ret = io_.pageFlip(state.crtcId, primary.fbId, DRM_MODE_PAGE_FLIP_EVENT, user);
             if (ret < 0)
                 return makeError(-ret, "drmModePageFlip on CRTC %u, fb %u", state.crtcId,
                                  primary.fbId);
         }
 
-        /* Other planes through SetPlane: synchronous with no event of their own. */
-        for (size_t i = 1; i < state.planes.size(); i++) {
-            ret = io_.setPlane(state.crtcId, state.planes[i]);
-            if (ret < 0)
-                return makeError(-ret, "drmModeSetPlane plane %u on CRTC %u",
-                                 state.planes[i].planeId, state.crtcId);
-        }
         if (kind == CommitKind::Modeset) {
             for (uint32_t planeId : state.disablePlanes) {
                 PlaneState off;
