@@ -19,7 +19,7 @@ def main():
 {INFO} --json > $SCANOUT_VM_JOB/info.json; echo "json status $?"
 {INFO} --json --device virtio_gpu > $SCANOUT_VM_JOB/by-driver.json; echo "by driver status $?"
 {INFO} --device no_such_driver 2> $SCANOUT_VM_JOB/bad.err; echo "bad device status $?"
-{INFO} --bogus 2> /dev/null; echo "bad option status $?"
+{INFO} --bogus 2> $SCANOUT_VM_JOB/bogus.err; echo "bad option status $?"
 {INFO} --help | head -1
 cat $SCANOUT_VM_JOB/info.txt
 """
@@ -38,6 +38,10 @@ cat $SCANOUT_VM_JOB/info.txt
     with open(os.path.join(job, "bad.err")) as f:
         bad = f.read()
     checks.check("no_such_driver" in bad, f"the error names the device asked for ({bad.strip()})")
+    with open(os.path.join(job, "bogus.err")) as f:
+        bogus = f.read()
+    checks.check("unrecognized option '--bogus'" in bogus and "Usage: scanout-info" in bogus,
+                 f"an unknown option is named, then the usage ({bogus.splitlines()[:1]})")
 
     text = open(os.path.join(job, "info.txt")).read()
     checks.check("driver virtio_gpu" in text, "text names the virtio_gpu driver")
