@@ -74,6 +74,15 @@ def check_run(checks, out, label, path, frames=None, copied_zero=True, primary=N
     return m
 
 
+def read_shot(checks, job, label):
+    """The writeback screenshot `label`.png a run saved in `job`, checked to be there: the
+    image (vmtest.read_png), or None."""
+    path = os.path.join(job, f"{label}.png")
+    if not checks.check(os.path.exists(path), f"{label}: writeback screenshot saved"):
+        return None
+    return vmtest.read_png(path)
+
+
 def check_bars(checks, img, rect, label, tolerance=6, background=BACKGROUND, rotation=0,
                reflect=""):
     """vivid's bars inside `rect` (x, y, w, h) of an image from vm.read_ppm or read_png,

@@ -97,10 +97,9 @@ def check_laid_out(checks, out, job, label, how, rect, pixels, rotation=0, refle
     checks.check(re.search(rf"path export rejected: .*plane \d+ cannot show its picture {how} "
                            r"\(rotation property: none\)", text) is not None,
                  f"{label}: the export path is rejected because the plane cannot do it")
-    path = os.path.join(job, f"{label}.png")
-    if not checks.check(os.path.exists(path), f"{label}: screenshot saved"):
+    img = camtest.read_shot(checks, job, label)
+    if not img:
         return
-    img = vmtest.read_png(path)
     camtest.check_bars(checks, img, rect, label, background=EXACT, rotation=rotation,
                        reflect=reflect)
     for (sx, sy), colour in pixels:
@@ -143,9 +142,7 @@ echo "=== end"
     def shown(label, colour, primary):
         text = camtest.section(out, label)
         camtest.check_run(checks, text, label, "export", frames=10, primary=primary)
-        path = os.path.join(job, f"{label}.png")
-        if checks.check(os.path.exists(path), f"{label}: screenshot saved"):
-            img = vmtest.read_png(path)
+        if img := camtest.read_shot(checks, job, label):
             camtest.check_bars(checks, img, RECT, label, background=None)
             # Exact: a format's rounding is the point, so no tolerance.
             for px, py in ((RECT[0] // 2, 384), (1024 - RECT[0] // 2, 384), (512, 40)):
@@ -200,9 +197,8 @@ echo "=== end"
         checks.check(re.search(rf"path {path} rejected: plane \d+ has no zpos property \(asked "
                                r"for zpos 1\)", text) is not None,
                      f"camera-zpos: the {path} path is rejected: the plane has no zpos")
-    path = os.path.join(job, "camera-zpos.png")
-    if checks.check(os.path.exists(path), "camera-zpos: screenshot saved"):
-        camtest.check_bars(checks, vmtest.read_png(path), RECT, "camera-zpos", background=EXACT)
+    if img := camtest.read_shot(checks, job, "camera-zpos"):
+        camtest.check_bars(checks, img, RECT, "camera-zpos", background=EXACT)
 
     check_refused(checks, out, job, "ui-zpos", r"plane \d+ has no zpos property \(asked for "
                   r"zpos 0\)", "the device and the primary plane")
@@ -214,9 +210,7 @@ echo "=== end"
                            r"primary plane \d+", text) is not None,
                  "camera-primary: the export path uses the primary plane")
     checks.check("1280x720" in text, "camera-primary: the 1280x720 mode is set")
-    path = os.path.join(job, "camera-primary.png")
-    if checks.check(os.path.exists(path), "camera-primary: screenshot saved"):
-        img = vmtest.read_png(path)
+    if img := camtest.read_shot(checks, job, "camera-primary"):
         checks.check(img[0] == 1280 and img[1] == 720,
                      f"camera-primary: the screenshot is 1280x720 ({img[0]}x{img[1]})")
         camtest.check_bars(checks, img, FULL_720, "camera-primary", background=None)
@@ -226,20 +220,16 @@ echo "=== end"
     checks.check(re.search(r"path export rejected: [^\n]*", text) is not None
                  and "overlay plane" not in text,
                  "camera-primary-rect: the export path is rejected, no overlay plane used")
-    path = os.path.join(job, "camera-primary-rect.png")
-    if checks.check(os.path.exists(path), "camera-primary-rect: screenshot saved"):
-        camtest.check_bars(checks, vmtest.read_png(path), RECT, "camera-primary-rect",
-                           background=EXACT)
+    if img := camtest.read_shot(checks, job, "camera-primary-rect"):
+        camtest.check_bars(checks, img, RECT, "camera-primary-rect", background=EXACT)
     # camera-plane = overlay: the first overlay, as auto takes on vkms.
     text = camtest.section(out, "camera-overlay")
     camtest.check_run(checks, text, "camera-overlay", "export", frames=10, primary="background")
     checks.check(re.search(r"path export: camera buffers \(EXPBUF\) as framebuffers on the "
                            r"overlay plane \d+", text) is not None,
                  "camera-overlay: the export path uses an overlay plane")
-    path = os.path.join(job, "camera-overlay.png")
-    if checks.check(os.path.exists(path), "camera-overlay: screenshot saved"):
-        camtest.check_bars(checks, vmtest.read_png(path), RECT, "camera-overlay",
-                           background=EXACT)
+    if img := camtest.read_shot(checks, job, "camera-overlay"):
+        camtest.check_bars(checks, img, RECT, "camera-overlay", background=EXACT)
     return checks.finish()
 
 

@@ -97,34 +97,29 @@ echo "=== end"
 
     camtest.check_run(checks, camtest.section(out, "export"), "export", "export", frames=300,
                       primary="gl")
-    shot = os.path.join(job, "export.png")
-    if checks.check(os.path.exists(shot), "export: writeback screenshot saved"):
-        camtest.check_bars(checks, vmtest.read_png(shot), RECT, "export")
+    if img := camtest.read_shot(checks, job, "export"):
+        camtest.check_bars(checks, img, RECT, "export")
 
     text = camtest.section(out, "export-nogl")
     camtest.check_run(checks, text, "export-nogl", "export", frames=50, primary="background")
     checks.check("GL not loaded" in text and "scanout info: GL: " not in text,
                  "export-nogl: the display says GL was never loaded")
-    shot = os.path.join(job, "export-nogl.png")
-    if checks.check(os.path.exists(shot), "export-nogl: writeback screenshot saved"):
-        camtest.check_bars(checks, vmtest.read_png(shot), RECT, "export-nogl", background=NOGL)
+    if img := camtest.read_shot(checks, job, "export-nogl"):
+        camtest.check_bars(checks, img, RECT, "export-nogl", background=NOGL)
 
     text = camtest.section(out, "export-black")
     camtest.check_run(checks, text, "export-black", "export", frames=25, primary="background")
     checks.check(re.search(r"primary plane \d+ off under black", text) is not None
                  and "dumb buffer" not in text,
                  "export-black: the primary plane is off, no background buffer made")
-    shot = os.path.join(job, "export-black.png")
-    if checks.check(os.path.exists(shot), "export-black: writeback screenshot saved"):
-        camtest.check_bars(checks, vmtest.read_png(shot), RECT, "export-black",
-                           background=(0, 0, 0))
+    if img := camtest.read_shot(checks, job, "export-black"):
+        camtest.check_bars(checks, img, RECT, "export-black", background=(0, 0, 0))
 
     for fmt in ("yuyv", "nv12"):
         label = f"gl-{fmt}"
         camtest.check_run(checks, camtest.section(out, label), label, "gl", frames=8, primary="gl")
-        shot = os.path.join(job, f"{label}.png")
-        if checks.check(os.path.exists(shot), f"{label}: writeback screenshot saved"):
-            camtest.check_bars(checks, vmtest.read_png(shot), SMALL, label, tolerance=8)
+        if img := camtest.read_shot(checks, job, label):
+            camtest.check_bars(checks, img, SMALL, label, tolerance=8)
 
     text = camtest.section(out, "unplug")
     m = camtest.check_run(checks, text, "unplug", "export")
