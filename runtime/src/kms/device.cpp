@@ -32,19 +32,23 @@ struct DrmDevices {
     }
 };
 
-bool hasKms(int fd)
+bool hasKms(const drmModeRes *res)
 {
-    DrmPtr<drmModeRes> res(drmModeGetResources(fd));
     return res && res->count_crtcs > 0 && res->count_connectors > 0;
 }
 
+bool hasKms(int fd)
+{
+    DrmPtr<drmModeRes> res(drmModeGetResources(fd));
+    return hasKms(res.get());
+}
+
 /* Names only: GETCONNECTOR_CURRENT probes nothing, so no EDID is read. */
-std::vector<std::string> connectorNames(int fd)
+std::vector<std::string> connectorNames(int fd, const drmModeRes &res)
 {
     std::vector<std::string> names;
-    DrmPtr<drmModeRes> res(drmModeGetResources(fd));
-    for (int i = 0; res && i < res->count_connectors; i++)
-        if (DrmPtr<drmModeConnector> c(drmModeGetConnectorCurrent(fd, res->connectors[i])); c)
+    for (int i = 0; i < res.count_connectors; i++)
+        if (DrmPtr<drmModeConnector> c(drmModeGetConnectorCurrent(fd, res.connectors[i])); c)
             names.push_back(connectorName(*c));
     return names;
 }
@@ -139,9 +143,10 @@ Result<std::vector<DeviceCandidate>> Device::enumerate(Session *session)
         Result<NodeFd> fd = openNode(c.path, session);
         if (fd) {
             c.driver = driverName(fd->get());
-            c.kms = hasKms(fd->get());
+            DrmPtr<drmModeRes> res(drmModeGetResources(fd->get()));
+            c.kms = hasKms(res.get());
             if (c.kms)
-                c.connectors = connectorNames(fd->get());
+                c.connectors = connectorNames(fd->get(), *res);
         } else {
             LOG_DEBUG("%s", fd.error().describe().c_str());
         }
@@ -168,7 +173,7 @@ Result<std::unique_ptr<Device>> Device::open(const DeviceOptions &options)
                 names += (names.empty() ? ": " : " ") + n;
             seen += format("%s%s (%s%s)", seen.empty() ? "" : ", ", c.path.c_str(),
                            c.driver.c_str(), c.kms ? names.c_str() : ", no KMS");
-            if (!c.kms || !path.empty())
+            if (!c.kms)
                 continue;
             if (!options.device.empty() && c.driver != options.device)
                 continue;
@@ -176,6 +181,7 @@ Result<std::unique_ptr<Device>> Device::open(const DeviceOptions &options)
                                                         options.connector) == c.connectors.end())
                 continue;
             path = c.path;
+            break;
         }
         if (path.empty()) {
             std::string wanted =
