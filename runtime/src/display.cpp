@@ -196,6 +196,8 @@ public:
     Result<OutputState> stateFor(bool modeset, const Layer *probe = nullptr,
                                  uint32_t probeBuffer = 0) const;
     Result<const Framebuffer *> framebufferOf(uint32_t buffer);
+    /* Frees a buffer's GL texture, with the context current (else the error, texture kept). */
+    Result<void> freeTexture(Buffer &buffer);
     PlaneState layerPlaneState(const Layer &layer, uint32_t buffer) const;
     Result<Layer *> findLayer(uint32_t layer);
     Result<Buffer *> findBuffer(uint32_t buffer);
@@ -1357,6 +1359,16 @@ Result<Display::Impl::Buffer *> Display::Impl::findBuffer(uint32_t buffer)
     return &it->second;
 }
 
+Result<void> Display::Impl::freeTexture(Buffer &buffer)
+{
+    if (!buffer.texture)
+        return {};
+    if (Result<void> current = renderer_->makeCurrent(); !current)
+        return current.error();
+    buffer.texture.reset();
+    return {};
+}
+
 Result<const Framebuffer *> Display::Impl::framebufferOf(uint32_t id)
 {
     Result<Buffer *> buffer = findBuffer(id);
@@ -1373,15 +1385,11 @@ Result<const Framebuffer *> Display::Impl::framebufferOf(uint32_t id)
      * close after AddFB2 would pull it from under Mesa. The texture goes
      * first; asked for again, GL imports anew, with a handle of its own.
      */
-    if (b.texture) {
-        Result<void> current = renderer_->makeCurrent();
-        if (!current)
-            return makeError(current.error().errnum(),
-                             "buffer %u: GL samples it, and its texture cannot be freed before "
-                             "the framebuffer is made: %s",
-                             id, current.error().message().c_str());
-        b.texture.reset();
-    }
+    if (Result<void> freed = freeTexture(b); !freed)
+        return makeError(freed.error().errnum(),
+                         "buffer %u: GL samples it, and its texture cannot be freed before the "
+                         "framebuffer is made: %s",
+                         id, freed.error().message().c_str());
     Result<std::unique_ptr<Framebuffer>> fb =
         Framebuffer::fromDmaBuf(device_->fd(), b.desc, device_->info().caps.addFb2Modifiers);
     if (!fb) {
@@ -1665,13 +1673,9 @@ void Display::removeBuffer(uint32_t buffer)
     for (auto &[id, layer] : d.layers_)
         if (layer.queued == buffer)
             layer.queued = 0;
-    if (it->second.texture && d.renderer_) {
-        if (Result<void> r = d.renderer_->makeCurrent(); r)
-            it->second.texture.reset();
-        else
-            LOG_WARN("buffer %u: its GL texture goes with the GL context, not now (%s)", buffer,
-                     r.error().describe().c_str());
-    }
+    if (Result<void> r = d.freeTexture(it->second); !r)
+        LOG_WARN("buffer %u: its GL texture goes with the GL context, not now (%s)", buffer,
+                 r.error().describe().c_str());
     d.buffers_.erase(it);
 }
 
