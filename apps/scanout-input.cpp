@@ -26,6 +26,7 @@
 #include "common/board.h"
 #include "common/cli.h"
 #include "common/fd_count.h"
+#include "common/input_overrides.h"
 
 namespace {
 
@@ -396,7 +397,7 @@ int main(int argc, char **argv)
         return rc;
     scanout::input::applyBoardInput(board.input, config.input);
 
-    bool devicesGiven = false;
+    scanout::apps::InputOverrides overrides(config.input);
     for (int opt; (opt = getopt_long(argc, argv, shortOptions, longOptions, nullptr)) != -1;) {
         switch (opt) {
         case 'S':
@@ -404,15 +405,10 @@ int main(int argc, char **argv)
                 std::fprintf(stderr, "scanout-input: --seat: need a seat name, e.g. seat0\n");
                 return 2;
             }
-            config.input.seat = optarg;
-            config.input.devices.clear();
+            overrides.seat(optarg);
             break;
         case 'd':
-            /* The command line's devices replace the board config's. */
-            if (!devicesGiven)
-                config.input.devices.clear();
-            devicesGiven = true;
-            config.input.devices.push_back(optarg);
+            overrides.device(optarg);
             break;
         case 's':
             if (!parseSize(optarg, config.width, config.height)) {

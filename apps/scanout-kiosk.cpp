@@ -34,6 +34,7 @@
 #include "common/board_camera.h"
 #include "common/cli.h"
 #include "common/fd_count.h"
+#include "common/input_overrides.h"
 #include "common/pause.h"
 #include "kiosk/painter.h"
 #include "kiosk/ui.h"
@@ -727,7 +728,7 @@ int main(int argc, char **argv)
         return rc;
     scanout::apps::applyBoardCamera(board, config.camera);
     scanout::input::applyBoardInput(board.input, config.input);
-    bool devicesGiven = false;
+    scanout::apps::InputOverrides overrides(config.input);
 
     for (int opt; (opt = getopt_long(argc, argv, shortOptions, longOptions, nullptr)) != -1;) {
         uint64_t value = 0;
@@ -782,16 +783,10 @@ int main(int argc, char **argv)
             config.cameraOn = false;
             break;
         case kSeat:
-            /* A seat asked for on the command line replaces the board's event devices. */
-            config.input.seat = optarg;
-            config.input.devices.clear();
+            overrides.seat(optarg);
             break;
         case kInput:
-            /* The command line's devices replace the board config's. */
-            if (!devicesGiven)
-                config.input.devices.clear();
-            devicesGiven = true;
-            config.input.devices.push_back(optarg);
+            overrides.device(optarg);
             break;
         case kSession:
             if (!std::strcmp(optarg, "auto")) {
